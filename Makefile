@@ -1,0 +1,36 @@
+# Each target sets up what it needs: a .venv with jinbiao and its extras, installed once per
+# change of pyproject.toml.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.jinbiao-installed
+
+.PHONY: run test lint bench clean setup
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install --quiet -e ".[dev,studio]"
+	@touch $@
+
+## make run: normalize the corpus, run every baseline, write out/, score, serve Label Studio
+run: $(STAMP)
+	$(BIN)/jinbiao run
+
+## make test: lint, unit tests, and the integration tests against a real Label Studio + Chromium
+test: $(STAMP)
+	@bash scripts/ensure_system_deps.sh
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## make bench: speed against named references measured in the same run
+bench: $(STAMP)
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf out results .pytest_cache .ruff_cache

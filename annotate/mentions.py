@@ -1,0 +1,101 @@
+"""Mention lists ↔ spans: annotations written as (line, surface string, label) records.
+
+A reader who annotates on paper, in a spreadsheet or in a chat writes down each mention as the
+line it is on and its exact characters, in reading order; `align_mentions` turns that into
+spans with offsets, and refuses anything it cannot place exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinbiao.gold import Document, JinbiaoError, Span
+
+
+@dataclass(frozen=True)
+class Mention:
+    line: int  # 1-based number among the document's non-empty lines
+    text: str
+    label: str
+
+
+class MentionError(JinbiaoError):
+    pass
+
+
+def numbered_lines(text: str) -> list[tuple[int, int, str]]:
+    """(number, start offset, line) for every non-empty line, numbered from 1."""
+    out = []
+    position = 0
+    number = 0
+    for line in text.split("\n"):
+        if line.strip():
+            number += 1
+            out.append((number, position, line))
+        position += len(line) + 1
+    return out
+
+
+def render_numbered(document: Document) -> str:
+    return "\n".join(f"[{number}] {line}" for number, _, line in numbered_lines(document.text))
+
+
+def spans_to_mentions(document: Document, spans: Iterable[Span]) -> list[Mention]:
+    lines = numbered_lines(document.text)
+    out = []
+    for span in spans:
+        number = next(n for n, start, line in lines if start <= span.start < start + len(line) + 1)
+        out.append(Mention(number, span.text, span.label))
+    return out
+
+
+def align_mentions(document: Document, mentions: Iterable[Mention], *, origin: str | None = None) -> list[Span]:
+    """Place every mention on its line: the next unused occurrence after the previous mention."""
+    lines = {number: (start, line) for number, start, line in numbered_lines(document.text)}
+    spans: list[Span] = []
+    taken: dict[int, list[tuple[int, int]]] = {}
+    cursor: dict[int, int] = {}
+    for mention in mentions:
+        if mention.line not in lines:
+            raise MentionError(f"document {document.id}: no line {mention.line} for {mention.text!r}")
+        start, line = lines[mention.line]
+        used = taken.setdefault(mention.line, [])
+
+        def free(at: int, length: int = len(mention.text), used: list[tuple[int, int]] = used) -> bool:
+            return all(at + length <= s or e <= at for s, e in used)
+
+        at = line.find(mention.text, cursor.get(mention.line, 0))
+        while at != -1 and not free(at):
+            at = line.find(mention.text, at + 1)
+        if at == -1:  # listed out of order: the first free occurrence anywhere on the line
+            at = line.find(mention.text)
+            while at != -1 and not free(at):
+                at = line.find(mention.text, at + 1)
+        if at == -1 or not mention.text:
+            raise MentionError(
+                f"document {document.id}: {mention.text!r} ({mention.label}) is not on line {mention.line} "
+                "(or every occurrence is already taken)"
+            )
+        used.append((at, at + len(mention.text)))
+        cursor[mention.line] = at + len(mention.text)
+        spans.append(document.span(start + at, start + at + len(mention.text), mention.label, origin=origin))
+    return sorted(spans, key=lambda s: (s.start, s.end, s.label))
+
+
+def read_mentions(path: str | os.PathLike[str]) -> list[Mention]:
+    """JSONL records ``{"line": N, "text": "...", "label": "..."}`` (``p`` is accepted for ``line``)."""
+    mentions = []
+    for number, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record: dict[str, Any] = json.loads(raw)
+            mentions.append(Mention(int(record.get("line", record.get("p"))), str(record["text"]), str(record["label"])))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+            raise MentionError(f"{path}: line {number} is not a mention record ({error})") from None
+    return mentions

@@ -1,0 +1,9 @@
+"""Extractor baselines: each turns a `Document` into spans; a registry by name."""
+
+from .base import Extractor
+from .registry import UnknownExtractor, available, get_extractor, register
+
+# What `prelabel`, `push` and `make run` use when no baseline is named.
+DEFAULT_BASELINE = "union"
+
+__all__ = ["DEFAULT_BASELINE", "Extractor", "UnknownExtractor", "available", "get_extractor", "register"]

@@ -1,0 +1,42 @@
+"""The extractor interface: a name, a version, the labels it can produce, and `extract`."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+
+from jinbiao.gold import AnnotationSet, Document, Span
+
+
+class Extractor(ABC):
+    """Turns a `Document` into flat, non-overlapping spans on `document.text`.
+
+    Learned extractors set `trainable` and implement `fit`; whoever scores them must never let
+    them predict a document they were trained on (see `jinbiao.leaderboard`).
+    """
+
+    name: str = ""
+    version: str = "0"
+    labels: frozenset[str] = frozenset()
+    description: str = ""
+    trainable: bool = False
+
+    @abstractmethod
+    def extract(self, document: Document) -> list[Span]: ...
+
+    def extract_many(self, documents: Iterable[Document]) -> list[list[Span]]:
+        return [self.extract(document) for document in documents]
+
+    def fit(self, documents: Sequence[Document], gold: AnnotationSet) -> Extractor:
+        raise NotImplementedError(f"{self.name} is not trainable")
+
+    @property
+    def origin(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    def annotate(self, documents: Iterable[Document]) -> AnnotationSet:
+        """Run over `documents` and collect an annotation set that names this extractor."""
+        result = AnnotationSet(name=self.name, kind="baseline", version=self.version)
+        for document in documents:
+            result.add_document(document, self.extract(document))
+        return result

@@ -1,0 +1,42 @@
+"""Extractors by name. Each is imported only when asked for, so listing them stays cheap."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from jinbiao.gold import JinbiaoError
+
+from .base import Extractor
+
+# name -> "module:factory"; the factory takes no arguments and returns a fresh Extractor.
+_FACTORIES: dict[str, str] = {
+    "rules": "jinbiao.baselines.rules:RuleExtractor",
+    "jieba": "jinbiao.baselines.jieba_names:JiebaExtractor",
+    "union": "jinbiao.baselines.union:default_union",
+}
+
+
+class UnknownExtractor(JinbiaoError):
+    pass
+
+
+def register(name: str, factory: str) -> None:
+    """Add an extractor: `factory` is ``"module:callable"`` returning a fresh `Extractor`."""
+    _FACTORIES[name] = factory
+
+
+def available() -> list[str]:
+    return list(_FACTORIES)
+
+
+def get_extractor(name: str) -> Extractor:
+    try:
+        target = _FACTORIES[name]
+    except KeyError:
+        raise UnknownExtractor(
+            f"unknown baseline {name!r}; choose one of: {', '.join(available())} (see `jinbiao baselines`)"
+        ) from None
+    module_name, _, attribute = target.partition(":")
+    factory: Callable[[], Extractor] = getattr(importlib.import_module(module_name), attribute)
+    return factory()

@@ -1,0 +1,247 @@
+"""Reading and writing annotation files; every reader validates, every writer is atomic.
+
+Two formats:
+
+* gold: one JSON file per document (``<doc id>.json``) holding the normalized text, its hash,
+  the source it came from with the offset map, and the spans sorted, one per line;
+* JSONL: one document per line (predictions, exports), with who made the spans.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .annotation_set import AnnotationSet, DocumentAnnotations
+from .document import Document, decode_offset_runs, sha256_text
+from .errors import ValidationError
+from .schema import LABEL_SET
+from .span import Span, sort_spans
+from .validate import validate_spans
+
+GOLD_FORMAT = "jinbiao-gold/1"
+JSONL_FORMAT = "jinbiao-annotations/1"
+
+
+def atomic_write_text(path: str | os.PathLike[str], content: str, *, overwrite: bool = True) -> Path:
+    """Write `content` to a temporary file beside `path`, then rename it into place."""
+    path = Path(path)
+    if not overwrite and path.exists():
+        raise FileExistsError(f"{path} exists; pass --overwrite to replace it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------------------------------- gold
+
+
+def gold_document_json(document: Document, spans: Iterable[Span], *, annotators: Iterable[str] = ()) -> str:
+    """The gold file of one document: reviewable diffs, one span per line."""
+    spans = validate_spans(document.text, spans, doc_id=document.id)
+    header = {
+        "format": GOLD_FORMAT,
+        "id": document.id,
+        "source": document.source,
+        "source_sha256": document.source_sha256,
+        "text_sha256": document.text_sha256,
+        "annotators": sorted(set(annotators)),
+        "text": document.text,
+        "offsets": document.offset_runs(),
+    }
+    lines = ["{"]
+    lines += [f"  {_dumps(key)}: {_dumps(value)}," for key, value in header.items()]
+    if spans:
+        lines.append('  "spans": [')
+        records = [_dumps({k: v for k, v in s.to_dict().items() if k != "origin"}) for s in spans]
+        lines.append(",\n".join(f"    {record}" for record in records))
+        lines.append("  ]")
+    else:
+        lines.append('  "spans": []')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def write_gold_document(
+    path: str | os.PathLike[str],
+    document: Document,
+    spans: Iterable[Span],
+    *,
+    annotators: Iterable[str] = (),
+    overwrite: bool = False,
+) -> Path:
+    return atomic_write_text(path, gold_document_json(document, spans, annotators=annotators), overwrite=overwrite)
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValidationError("file not found", file=str(path)) from None
+    except UnicodeDecodeError as error:
+        raise ValidationError(f"not UTF-8 ({error.reason} at byte {error.start})", file=str(path)) from None
+    except json.JSONDecodeError as error:
+        raise ValidationError(f"not valid JSON: {error.msg} at line {error.lineno}", file=str(path)) from None
+
+
+def _spans_from_records(records: Any, *, file: str, doc_id: str | None) -> list[Span]:
+    if not isinstance(records, list):
+        raise ValidationError("'spans' must be a list", file=file, doc_id=doc_id)
+    spans = []
+    for index, record in enumerate(records):
+        try:
+            spans.append(Span.from_dict(record))
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise ValidationError(f"span #{index} is malformed: {error}", file=file, doc_id=doc_id) from None
+    return spans
+
+
+def read_gold_document(path: str | os.PathLike[str], *, labels: frozenset[str] = LABEL_SET) -> tuple[Document, list[Span], list[str]]:
+    """One gold file: its document, its validated spans and its annotators."""
+    path = Path(path)
+    data = _load_json(path)
+    file = str(path)
+    if not isinstance(data, dict) or data.get("format") != GOLD_FORMAT:
+        raise ValidationError(f"not a jinbiao gold file (expected format {GOLD_FORMAT!r})", file=file)
+    try:
+        doc_id, text = data["id"], data["text"]
+    except KeyError as missing:
+        raise ValidationError(f"missing field {missing}", file=file) from None
+    if sha256_text(text) != data.get("text_sha256"):
+        raise ValidationError(
+            "text_sha256 does not match the text", file=file, doc_id=doc_id, hint="the text was edited by hand"
+        )
+    try:
+        offsets = decode_offset_runs(data.get("offsets") or [[0, 0, len(text)]], len(text))
+    except (ValueError, TypeError) as error:
+        raise ValidationError(f"bad offset map: {error}", file=file, doc_id=doc_id) from None
+    document = Document(
+        id=doc_id,
+        text=text,
+        source=data.get("source", ""),
+        source_sha256=data.get("source_sha256", ""),
+        offsets=offsets,
+        text_sha256=data["text_sha256"],
+    )
+    spans = _spans_from_records(data.get("spans", []), file=file, doc_id=doc_id)
+    spans = validate_spans(text, spans, labels=labels, file=file, doc_id=doc_id)
+    return document, spans, list(data.get("annotators", []))
+
+
+def gold_files(directory: str | os.PathLike[str]) -> list[Path]:
+    return sorted(p for p in Path(directory).glob("*.json") if not p.name.startswith("."))
+
+
+def read_gold(path: str | os.PathLike[str], *, name: str = "gold", labels: frozenset[str] = LABEL_SET) -> AnnotationSet:
+    """A gold directory (or one gold file) as an annotation set that carries the texts."""
+    path = Path(path)
+    files = gold_files(path) if path.is_dir() else [path]
+    if not files:
+        raise ValidationError("no gold files (*.json) here", file=str(path))
+    annotation_set = AnnotationSet(name=name, kind="gold")
+    annotators: set[str] = set()
+    for file in files:
+        document, spans, who = read_gold_document(file, labels=labels)
+        annotators.update(who)
+        if document.id in annotation_set.documents:
+            raise ValidationError("document appears in two gold files", file=str(file), doc_id=document.id)
+        annotation_set.add(DocumentAnnotations(document.id, document.text_sha256, spans, document.text))
+    annotation_set.meta["annotators"] = sorted(annotators)
+    return annotation_set
+
+
+def read_gold_documents(path: str | os.PathLike[str]) -> list[Document]:
+    path = Path(path)
+    files = gold_files(path) if path.is_dir() else [path]
+    return [read_gold_document(file)[0] for file in files]
+
+
+# --------------------------------------------------------------------------------------- JSONL
+
+
+def annotation_set_jsonl(annotation_set: AnnotationSet) -> str:
+    lines = []
+    for doc in annotation_set:
+        record: dict[str, Any] = {
+            "format": JSONL_FORMAT,
+            "doc_id": doc.doc_id,
+            "text_sha256": doc.text_sha256,
+            "annotator": {"name": annotation_set.name, "kind": annotation_set.kind, "version": annotation_set.version},
+            "spans": [s.to_dict() for s in sort_spans(doc.spans)],
+        }
+        if doc.text is not None:
+            record["text"] = doc.text
+        lines.append(_dumps(record))
+    return "".join(line + "\n" for line in lines)
+
+
+def write_jsonl(path: str | os.PathLike[str], annotation_set: AnnotationSet, *, overwrite: bool = True) -> Path:
+    for doc in annotation_set:
+        validate_spans(doc.text, doc.spans, doc_id=doc.doc_id, file=str(path))
+    return atomic_write_text(path, annotation_set_jsonl(annotation_set), overwrite=overwrite)
+
+
+def read_jsonl(path: str | os.PathLike[str], *, labels: frozenset[str] = LABEL_SET, allow_overlap: bool = False) -> AnnotationSet:
+    """A JSONL annotation file, every line validated (text-bearing lines against their text)."""
+    path = Path(path)
+    file = str(path)
+    try:
+        raw_lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise ValidationError("file not found", file=file) from None
+    except UnicodeDecodeError as error:
+        raise ValidationError(f"not UTF-8 ({error.reason} at byte {error.start})", file=file) from None
+    annotation_set: AnnotationSet | None = None
+    for number, line in enumerate(raw_lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValidationError(f"line {number} is not valid JSON: {error.msg}", file=file) from None
+        if not isinstance(record, dict) or "doc_id" not in record or "spans" not in record:
+            raise ValidationError(f"line {number} lacks 'doc_id' or 'spans'", file=file)
+        doc_id = str(record["doc_id"])
+        who = record.get("annotator") or {}
+        if annotation_set is None:
+            annotation_set = AnnotationSet(
+                name=who.get("name") or path.stem, kind=who.get("kind") or "human", version=who.get("version")
+            )
+        text = record.get("text")
+        text_sha256 = record.get("text_sha256") or (sha256_text(text) if text is not None else "")
+        if text is not None and sha256_text(text) != text_sha256:
+            raise ValidationError(f"line {number}: text_sha256 does not match the text", file=file, doc_id=doc_id)
+        spans = _spans_from_records(record["spans"], file=file, doc_id=doc_id)
+        spans = validate_spans(text, spans, labels=labels, allow_overlap=allow_overlap, file=file, doc_id=doc_id)
+        try:
+            annotation_set.add(DocumentAnnotations(doc_id, text_sha256, spans, text))
+        except ValueError as error:
+            raise ValidationError(str(error), file=file, doc_id=doc_id) from None
+    if annotation_set is None:
+        raise ValidationError("no documents in this file", file=file)
+    return annotation_set
+
+
+def read_annotations(path: str | os.PathLike[str], *, labels: frozenset[str] = LABEL_SET) -> AnnotationSet:
+    """Any annotation file of ours: a gold directory or file, or JSONL."""
+    path = Path(path)
+    if not path.exists():
+        raise ValidationError("no such file or directory", file=str(path))
+    if path.is_dir() or path.suffix == ".json":
+        return read_gold(path, name=path.stem, labels=labels)
+    return read_jsonl(path, labels=labels)

@@ -1,0 +1,5 @@
+import sys
+
+from jinbiao.cli import main
+
+sys.exit(main())
