@@ -9,7 +9,7 @@ from pathlib import Path
 
 from jinbiao.gold import Document, JinbiaoError, sha256_bytes
 
-from .normalize import Normalized, NormalizationConfig, normalize
+from .normalize import NormalizationConfig, Normalized, normalize
 
 
 class CorpusError(JinbiaoError):
@@ -59,7 +59,10 @@ def source_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, Pa
 
 
 def load_document(
-    path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None, config: NormalizationConfig | None = None
+    path: str | os.PathLike[str],
+    *,
+    root: str | os.PathLike[str] | None = None,
+    config: NormalizationConfig | None = None,
 ) -> tuple[Document, Normalized]:
     """Read, decode and normalize one article; its id is the file stem."""
     path = Path(path)

@@ -95,7 +95,9 @@ def read_mentions(path: str | os.PathLike[str]) -> list[Mention]:
             continue
         try:
             record: dict[str, Any] = json.loads(raw)
-            mentions.append(Mention(int(record.get("line", record.get("p"))), str(record["text"]), str(record["label"])))
+            mentions.append(
+                Mention(int(record.get("line", record.get("p"))), str(record["text"]), str(record["label"]))
+            )
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
             raise MentionError(f"{path}: line {number} is not a mention record ({error})") from None
     return mentions

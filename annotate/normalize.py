@@ -21,6 +21,7 @@ Steps, in order (each can be switched off):
 
 from __future__ import annotations
 
+import itertools
 import re
 from array import array
 from collections.abc import Sequence
@@ -195,7 +196,7 @@ def step_broken_lines(text: str, offsets: array, config: NormalizationConfig) ->
     ranges: list[tuple[int, int]] = []
     lines = [(s, e) for s, e in _lines(text) if e > s]
     logical = ""  # the line as it reads once joined with those before it
-    for (start, end), (next_start, _) in zip(lines, lines[1:]):
+    for (start, end), (next_start, _) in itertools.pairwise(lines):
         logical += text[start:end]
         if _is_broken(logical, config) and text[next_start] not in "□【◆●":
             ranges.append((end, next_start))

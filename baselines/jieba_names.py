@@ -14,7 +14,6 @@ import threading
 
 import jieba
 import jieba.posseg
-
 from jinbiao.gold import Document, Span
 
 from .base import Extractor
@@ -28,18 +27,100 @@ ORG_SUFFIX = re.compile(
     r"|研究院|研究所|中心|政府|人大|政协|法院|检察院|大学|学院|医院|电视台|日报|报社|厅|局|委|办|署|部)$"
 )
 ORG_SUFFIX_WORDS = {
-    "国资委", "集团", "公司", "有限公司", "股份", "银行", "分行", "支行", "管委会", "委员会", "工商联", "总工会",
-    "商会", "协会", "中心", "政府", "局", "委", "厅", "办", "经信局", "经信委", "人社局", "药监局", "卫健委",
-    "工信厅", "商务局", "财政局", "税务局", "市场监督管理局", "监督管理局", "管理局", "投促局", "新科局", "国资",
+    "国资委",
+    "集团",
+    "公司",
+    "有限公司",
+    "股份",
+    "银行",
+    "分行",
+    "支行",
+    "管委会",
+    "委员会",
+    "工商联",
+    "总工会",
+    "商会",
+    "协会",
+    "中心",
+    "政府",
+    "局",
+    "委",
+    "厅",
+    "办",
+    "经信局",
+    "经信委",
+    "人社局",
+    "药监局",
+    "卫健委",
+    "工信厅",
+    "商务局",
+    "财政局",
+    "税务局",
+    "市场监督管理局",
+    "监督管理局",
+    "管理局",
+    "投促局",
+    "新科局",
+    "国资",
 }
-FAC_SUFFIX = re.compile(r"(市场|园区|产业园|大厦|机场|火车站|西站|东站|南站|北站|车站|医院|广场|体育馆|图书馆|文化馆|博物馆|商贸城|路|街|大道|桥)$")
+FAC_SUFFIX = re.compile(
+    r"(市场|园区|产业园|大厦|机场|火车站|西站|东站|南站|北站|车站|医院|广场|体育馆|图书馆|文化馆|博物馆|商贸城|路|街|大道|桥)$"
+)
 LOC_SUFFIX = re.compile(r"(地区|片区|科学城|开发区|高新区|新区|产业基地|流域|山|江|河|湖|海)$")
 GPE_SUFFIX = re.compile(r"(省|市|区|县|镇|乡|自治区|自治州|特别行政区)$")
 NOT_NAMES = {
-    "小微", "中小", "城市", "满意度", "上市", "入口", "申报", "惠及", "印发", "日均", "研发", "仓储", "多达", "寒暄",
-    "严格执行", "保驾护航", "拓宽", "建立健全", "智能化", "承诺制", "许可证", "申请人", "满负荷", "普惠", "普惠型",
-    "齐全", "林立", "高耸", "美丽", "延后", "施策", "上岗", "上门", "大门口", "红外", "楼宇", "采暖设备", "采暖费",
-    "商超", "段时间", "通知书", "张表", "惠企", "金白银", "力保", "吉焦", "丁二烯", "连心桥", "云", "中", "时", "京",
+    "小微",
+    "中小",
+    "城市",
+    "满意度",
+    "上市",
+    "入口",
+    "申报",
+    "惠及",
+    "印发",
+    "日均",
+    "研发",
+    "仓储",
+    "多达",
+    "寒暄",
+    "严格执行",
+    "保驾护航",
+    "拓宽",
+    "建立健全",
+    "智能化",
+    "承诺制",
+    "许可证",
+    "申请人",
+    "满负荷",
+    "普惠",
+    "普惠型",
+    "齐全",
+    "林立",
+    "高耸",
+    "美丽",
+    "延后",
+    "施策",
+    "上岗",
+    "上门",
+    "大门口",
+    "红外",
+    "楼宇",
+    "采暖设备",
+    "采暖费",
+    "商超",
+    "段时间",
+    "通知书",
+    "张表",
+    "惠企",
+    "金白银",
+    "力保",
+    "吉焦",
+    "丁二烯",
+    "连心桥",
+    "云",
+    "中",
+    "时",
+    "京",
 }
 NAME_TAGS = {"nr", "nrfg", "nrt"}
 PLACE_TAGS = {"ns"}
@@ -96,7 +177,7 @@ class JiebaExtractor(Extractor):
         found: list[tuple[int, int, str]] = []
         i = 0
         while i < len(tokens):
-            start, end, word, tag = tokens[i]
+            _start, _end, word, tag = tokens[i]
             if tag in NAME_TAGS or (len(word) == 1 and word in SURNAMES and tag in {"nr", "j", "ns", "nz"}):
                 span, i = self._person(tokens, i)
                 if span:
@@ -111,13 +192,18 @@ class JiebaExtractor(Extractor):
         return found
 
     def _person(self, tokens: list[tuple[int, int, str, str]], i: int) -> tuple[tuple[int, int, str] | None, int]:
-        start, end, word, tag = tokens[i]
+        start, end, word, _tag = tokens[i]
         j = i + 1
         # a surname split from its given name: 岳/nr 长海/ns, 周/nr 美玉/nr, 王明/nr 峰/nr
-        if j < len(tokens) and len(word) + len(tokens[j][2]) <= 3 and tokens[j][3] in NAME_TAGS | PLACE_TAGS | {"nz", "ng"}:
-            if word in SURNAMES or (len(word) == 2 and word[0] in SURNAMES and len(tokens[j][2]) == 1):
-                end, word = tokens[j][1], word + tokens[j][2]
-                j += 1
+        joins = (
+            j < len(tokens)
+            and len(word) + len(tokens[j][2]) <= 3
+            and tokens[j][3] in NAME_TAGS | PLACE_TAGS | {"nz", "ng"}
+            and (word in SURNAMES or (len(word) == 2 and word[0] in SURNAMES and len(tokens[j][2]) == 1))
+        )
+        if joins:
+            end, word = tokens[j][1], word + tokens[j][2]
+            j += 1
         if _is_person(word):
             return (start, end, "PERSON"), j
         return None, i + 1

@@ -66,7 +66,9 @@ MEASURE = (
 )
 CARDINAL_PATTERN = re.compile(rf"(?P<num>{FIGURE_RANGE})(?={MEASURE})")
 LAW_PATTERN = re.compile(r"《(?P<title>[^《》\n]{1,120})》")
-LAW_WORDS = re.compile(r"(通知|办法|措施|意见|规定|条例|法|方案|指南|细则|决定|计划|政策|纲要|规划|制度|标准|准则|公告|清单|守则)$")
+LAW_WORDS = re.compile(
+    r"(通知|办法|措施|意见|规定|条例|法|方案|指南|细则|决定|计划|政策|纲要|规划|制度|标准|准则|公告|清单|守则)$"
+)
 
 NOT_COUNT_BEFORE = re.compile(r"(?:第|周|星期|[A-Za-z0-9.])$")
 IDIOM_AFTER = re.compile(r"^(?:手|企一策|心一意|刻|律|起|直|同|致|举|线|流|旦|度|边)")

@@ -111,7 +111,9 @@ def _spans_from_records(records: Any, *, file: str, doc_id: str | None) -> list[
     return spans
 
 
-def read_gold_document(path: str | os.PathLike[str], *, labels: frozenset[str] = LABEL_SET) -> tuple[Document, list[Span], list[str]]:
+def read_gold_document(
+    path: str | os.PathLike[str], *, labels: frozenset[str] = LABEL_SET
+) -> tuple[Document, list[Span], list[str]]:
     """One gold file: its document, its validated spans and its annotators."""
     path = Path(path)
     data = _load_json(path)
@@ -196,7 +198,9 @@ def write_jsonl(path: str | os.PathLike[str], annotation_set: AnnotationSet, *, 
     return atomic_write_text(path, annotation_set_jsonl(annotation_set), overwrite=overwrite)
 
 
-def read_jsonl(path: str | os.PathLike[str], *, labels: frozenset[str] = LABEL_SET, allow_overlap: bool = False) -> AnnotationSet:
+def read_jsonl(
+    path: str | os.PathLike[str], *, labels: frozenset[str] = LABEL_SET, allow_overlap: bool = False
+) -> AnnotationSet:
     """A JSONL annotation file, every line validated (text-bearing lines against their text)."""
     path = Path(path)
     file = str(path)

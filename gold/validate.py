@@ -36,7 +36,7 @@ def span_problems(
             report(f"span ends after the text ({len(text)} characters)", span)
             continue
         if text is not None and text[span.start : span.end] != span.text:
-            report(f"text does not match the document, which has {text[span.start:span.end]!r} there", span)
+            report(f"text does not match the document, which has {text[span.start : span.end]!r} there", span)
             continue
         if span.label not in labels:
             report(f"label {span.label!r} is not in the schema", span, "use one of the twelve labels or map it")

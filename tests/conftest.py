@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from jinbiao.annotate.corpus import load_corpus
 from jinbiao.gold import Document
 from jinbiao.gold.paths import ARTICLES_DIR

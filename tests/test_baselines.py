@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from jinbiao.baselines import available, get_extractor
 from jinbiao.baselines import simplified as simplified_module
 from jinbiao.baselines.rules import RuleExtractor
@@ -106,8 +105,33 @@ def test_every_extractor_obeys_the_contract_on_the_seeds(seed_documents):
 
 
 TEXT_PIECES = st.sampled_from(
-    ["北京市国资委", "5月9日", "2月7日上午8点多", "24小时", "88.06%", "20%-50%", "3亿元", "《通知》", "《", "》",
-     "7000余家", "濟南市國資委", "𠮷", "\n", "，", "。", "約", "二三", "两套", "小时", "%", "-", "余", "万", "李 刚"]
+    [
+        "北京市国资委",
+        "5月9日",
+        "2月7日上午8点多",
+        "24小时",
+        "88.06%",
+        "20%-50%",
+        "3亿元",
+        "《通知》",
+        "《",
+        "》",
+        "7000余家",
+        "濟南市國資委",
+        "𠮷",
+        "\n",
+        "，",
+        "。",
+        "約",
+        "二三",
+        "两套",
+        "小时",
+        "%",
+        "-",
+        "余",
+        "万",
+        "李 刚",
+    ]
 )
 
 

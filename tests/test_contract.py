@@ -4,7 +4,6 @@ import json
 import os
 
 import pytest
-
 from jinbiao.gold import (
     LABELS,
     AnnotationSet,
@@ -29,7 +28,20 @@ def doc() -> Document:
 
 
 def test_schema_has_the_twelve_ontonotes_labels_with_colours_and_unique_hotkeys():
-    assert LABELS == ("PERSON", "ORG", "GPE", "LOC", "FAC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "LAW")
+    assert LABELS == (
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "FAC",
+        "DATE",
+        "TIME",
+        "MONEY",
+        "PERCENT",
+        "QUANTITY",
+        "CARDINAL",
+        "LAW",
+    )
     assert len({info.colour for info in LABEL_INFO}) == 12
     assert len({info.hotkey for info in LABEL_INFO}) == 12
     assert all(info.definition for info in LABEL_INFO)

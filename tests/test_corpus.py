@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
-
 from jinbiao.annotate.corpus import CorpusError, EncodingWarning, load_corpus
-from jinbiao.cli import main
 from jinbiao.gold import sha256_bytes
 from jinbiao.gold.paths import ARTICLES_DIR
+
+from jinbiao.cli import main
 
 SEEDS = ARTICLES_DIR.parent.parent.parent / "shared" / "seeds"
 
@@ -73,6 +73,9 @@ def test_normalize_command_reports_steps_and_errors(capsys, tmp_path):
     assert main(["normalize", "--show", str(ARTICLES_DIR / "004_eec69a4a243fa1f5.txt")]) == 0
     assert capsys.readouterr().out.startswith("【聚焦复工复产】")
     assert main(["normalize", str(tmp_path / "missing.txt")]) == 2
-    assert capsys.readouterr().err.strip() == f"jinbiao normalize: error: {tmp_path / 'missing.txt'}: no such file or directory"
+    assert (
+        capsys.readouterr().err.strip()
+        == f"jinbiao normalize: error: {tmp_path / 'missing.txt'}: no such file or directory"
+    )
     assert main(["normalize", "-o", str(tmp_path / "n"), str(ARTICLES_DIR)]) == 0
     assert (tmp_path / "n" / "002_a8adb62852f88d4e.txt").read_text(encoding="utf-8").startswith("濟南市國資委")

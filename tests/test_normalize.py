@@ -4,7 +4,6 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from jinbiao.annotate.normalize import STEPS, NormalizationConfig, normalize
 
 GLOSS = re.compile(r"[\u4e00-\u9fff]\([a-z]+\)")
@@ -15,14 +14,18 @@ def only(*steps: str) -> NormalizationConfig:
 
 
 def offsets_hold(raw: str, text: str, offsets) -> bool:
-    return len(offsets) == len(text) and all(raw[offsets[i]] == c or raw[offsets[i]] == "\r" for i, c in enumerate(text))
+    return len(offsets) == len(text) and all(
+        raw[offsets[i]] == c or raw[offsets[i]] == "\r" for i, c in enumerate(text)
+    )
 
 
 def test_pinyin_glosses_are_removed_after_han_characters_only():
     glossed = "濟(ji)南(nan)復(fu)(fu)工，文章來源(yuan):山東，措施(a)"
     assert normalize(glossed, only("pinyin_glosses")).text == "濟南復工，文章來源:山東，措施"
     kept = "佳能医疗系统(中国)有限公司，IT(IT)部门，17家商(协)会，措施(a)"
-    assert normalize(kept, only("pinyin_glosses")).text == "佳能医疗系统(中国)有限公司，IT(IT)部门，17家商(协)会，措施(a)"
+    assert (
+        normalize(kept, only("pinyin_glosses")).text == "佳能医疗系统(中国)有限公司，IT(IT)部门，17家商(协)会，措施(a)"
+    )
 
 
 def test_seed_002_keeps_no_gloss_and_about_1980_characters(seed_documents, seed_raw):
@@ -100,8 +103,29 @@ def test_offset_map_is_exact_on_the_seeds(seed_documents, seed_raw):
 
 
 PIECES = st.sampled_from(
-    ["濟(ji)南", "復(fu)(fu)工", "\r\n", "\r", "\n", "\n\n\n", "\t", "\u3000\u3000", "收藏", "0", "。", "，",
-     "北京市国资委", "(中国)", "abc", "\u00a0", "𠮷", " ", "春", "节期间", "x" * 45]
+    [
+        "濟(ji)南",
+        "復(fu)(fu)工",
+        "\r\n",
+        "\r",
+        "\n",
+        "\n\n\n",
+        "\t",
+        "\u3000\u3000",
+        "收藏",
+        "0",
+        "。",
+        "，",
+        "北京市国资委",
+        "(中国)",
+        "abc",
+        "\u00a0",
+        "𠮷",
+        " ",
+        "春",
+        "节期间",
+        "x" * 45,
+    ]
 )
 
 

@@ -59,6 +59,21 @@ def write_output(path: str | os.PathLike[str], content: str, *, overwrite: bool 
         raise JinbiaoError(f"{path}: cannot write ({error.strerror}); choose another output path") from None
 
 
+def check_writable(*paths: str | os.PathLike[str] | None) -> None:
+    """Fail before any work when an output could not be written."""
+    for path in paths:
+        if path is None:
+            continue
+        parent = Path(path).resolve().parent
+        probe = parent
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+            raise JinbiaoError(
+                f"{path}: cannot write there ({probe} is not a writable directory); choose another output path"
+            )
+
+
 def progress(items: Sequence[T], description: str, *, quiet: bool = False) -> Iterable[T]:
     """A progress bar on stderr when it is a terminal; the items unchanged otherwise."""
     if quiet or not sys.stderr.isatty() or len(items) < 2:
@@ -68,7 +83,9 @@ def progress(items: Sequence[T], description: str, *, quiet: bool = False) -> It
     return tqdm(items, desc=description, unit="doc", file=sys.stderr, leave=False)
 
 
-def callback_progress(total: int, description: str, *, quiet: bool = False) -> tuple[Callable[..., None], Callable[[], None]]:
+def callback_progress(
+    total: int, description: str, *, quiet: bool = False
+) -> tuple[Callable[..., None], Callable[[], None]]:
     """(advance, close) for work that reports its own steps."""
     if quiet or not sys.stderr.isatty() or total < 2:
         return (lambda *_: None), (lambda: None)

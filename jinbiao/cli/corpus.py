@@ -8,23 +8,30 @@ import sys
 from pathlib import Path
 
 from jinbiao.annotate.corpus import load_corpus, load_corpus_with_reports
+from jinbiao.annotate.ls_config import label_config_xml
 from jinbiao.annotate.normalize import DEFAULT_CHROME_PATTERNS, STEPS, NormalizationConfig
 from jinbiao.annotate.prelabel import run_extractor, tasks_json
-from jinbiao.annotate.ls_config import label_config_xml
 from jinbiao.baselines import DEFAULT_BASELINE, available, get_extractor
 from jinbiao.gold import AnnotationSet
 from jinbiao.gold.io import annotation_set_jsonl
 from jinbiao.gold.paths import ARTICLES_DIR
 
-from .common import format_table, progress, write_output
+from .common import check_writable, format_table, progress, write_output
 
 
 def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "paths", nargs="*", metavar="PATH", help=f".txt files or directories (default: the shipped articles, {ARTICLES_DIR.name}/)"
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help=f".txt files or directories (default: the shipped articles, {ARTICLES_DIR.name}/)",
     )
-    parser.add_argument("--skip-step", action="append", default=[], choices=STEPS, help="switch a normalization step off")
-    parser.add_argument("--chrome-pattern", action="append", default=[], metavar="REGEX", help="another whole-line chrome pattern")
+    parser.add_argument(
+        "--skip-step", action="append", default=[], choices=STEPS, help="switch a normalization step off"
+    )
+    parser.add_argument(
+        "--chrome-pattern", action="append", default=[], metavar="REGEX", help="another whole-line chrome pattern"
+    )
 
 
 def normalization_config(args: argparse.Namespace) -> NormalizationConfig:
@@ -49,15 +56,22 @@ def cmd_normalize(args: argparse.Namespace) -> int:
         out = Path(args.output)
         for document, _ in loaded:
             write_output(out / f"{document.id}.txt", document.text + "\n")
-            offsets = {"id": document.id, "source": document.source, "source_sha256": document.source_sha256,
-                       "text_sha256": document.text_sha256, "offsets": document.offset_runs()}
+            offsets = {
+                "id": document.id,
+                "source": document.source,
+                "source_sha256": document.source_sha256,
+                "text_sha256": document.text_sha256,
+                "offsets": document.offset_runs(),
+            }
             write_output(out / f"{document.id}.offsets.json", json.dumps(offsets, ensure_ascii=False) + "\n")
     if not args.show or args.output:
         rows = []
         for document, result in loaded:
             raw_length = len(document.offsets) + sum(result.removed.values())
             rows.append([document.id, raw_length, len(document.text), *(result.removed.get(s, 0) for s in STEPS)])
-        print(format_table(["document", "raw", "normalized", *STEPS], rows), file=sys.stderr if args.show else sys.stdout)
+        print(
+            format_table(["document", "raw", "normalized", *STEPS], rows), file=sys.stderr if args.show else sys.stdout
+        )
     return 0
 
 
@@ -78,15 +92,17 @@ def _extract(args: argparse.Namespace, names: list[str]) -> tuple[list, list[Ann
     for extractor in extractors:
         run = run_extractor(extractor, list(progress(documents, extractor.name, quiet=args.quiet)))
         sets.append(run.annotation_set)
-        print(
-            f"{extractor.origin}: {run.annotation_set.span_count()} spans in {len(documents)} documents, "
-            f"{run.characters / max(run.seconds, 1e-9):,.0f} characters/s",
-            file=sys.stderr,
-        )
+        if not args.quiet:
+            print(
+                f"{extractor.origin}: {run.annotation_set.span_count()} spans in {len(documents)} documents, "
+                f"{run.characters / max(run.seconds, 1e-9):,.0f} characters/s",
+                file=sys.stderr,
+            )
     return documents, sets
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    check_writable(args.output)
     _, sets = _extract(args, [args.baseline])
     write_output(args.output, annotation_set_jsonl(sets[0]), overwrite=True)
     print(f"wrote {args.output}")
@@ -94,6 +110,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_prelabel(args: argparse.Namespace) -> int:
+    check_writable(args.output, args.config)
     documents, sets = _extract(args, args.baseline or [DEFAULT_BASELINE])
     write_output(args.output, tasks_json(documents, sets))
     if args.config:
@@ -115,7 +132,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("extract", help="run one baseline and write its spans as JSONL")
     add_corpus_arguments(p)
     p.add_argument("--baseline", default=DEFAULT_BASELINE, help=f"extractor name (default {DEFAULT_BASELINE})")
-    p.add_argument("-o", "--output", default="out/predictions.jsonl", help="output JSONL (default out/predictions.jsonl)")
+    p.add_argument(
+        "-o", "--output", default="out/predictions.jsonl", help="output JSONL (default out/predictions.jsonl)"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_extract)
 
