@@ -22,6 +22,7 @@ class Mention:
     line: int  # 1-based number among the document's non-empty lines
     text: str
     label: str
+    occurrence: int | None = None  # which occurrence of `text` on the line (1-based), when ambiguous
 
 
 class MentionError(JinbiaoError):
@@ -69,10 +70,19 @@ def align_mentions(document: Document, mentions: Iterable[Mention], *, origin: s
         def free(at: int, length: int = len(mention.text), used: list[tuple[int, int]] = used) -> bool:
             return all(at + length <= s or e <= at for s, e in used)
 
-        at = line.find(mention.text, cursor.get(mention.line, 0))
-        while at != -1 and not free(at):
-            at = line.find(mention.text, at + 1)
-        if at == -1:  # listed out of order: the first free occurrence anywhere on the line
+        if mention.occurrence is not None:
+            at = -1
+            for _ in range(mention.occurrence):
+                at = line.find(mention.text, at + 1)
+                if at == -1:
+                    break
+            if at != -1 and not free(at):
+                at = -1
+        else:
+            at = line.find(mention.text, cursor.get(mention.line, 0))
+            while at != -1 and not free(at):
+                at = line.find(mention.text, at + 1)
+        if at == -1 and mention.occurrence is None:  # listed out of order: the first free occurrence
             at = line.find(mention.text)
             while at != -1 and not free(at):
                 at = line.find(mention.text, at + 1)
@@ -88,7 +98,8 @@ def align_mentions(document: Document, mentions: Iterable[Mention], *, origin: s
 
 
 def read_mentions(path: str | os.PathLike[str]) -> list[Mention]:
-    """JSONL records ``{"line": N, "text": "...", "label": "..."}`` (``p`` is accepted for ``line``)."""
+    """JSONL records ``{"line": N, "text": "...", "label": "..."}`` (``p`` is accepted for ``line``),
+    with ``"n": K`` to pick the K-th occurrence of the text on its line."""
     mentions = []
     for number, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not raw.strip():
