@@ -26,7 +26,7 @@ FIGURE = rf"(?:(?:{ARABIC}|{CN_NUM})(?:{APPROX}?{MAGNITUDE})?{APPROX}?|十数|�
 RANGE_SEP = r"(?:-|—|–|~|～|至|到)"
 FIGURE_RANGE = rf"{FIGURE}(?:{RANGE_SEP}{FIGURE})?"
 
-PART_OF_DAY = r"(?:凌晨|清晨|早上|早晨|上午|中午|午间|下午|傍晚|晚上|晚间|夜间|深夜|夜里|当晚)"
+PART_OF_DAY = r"(?:凌晨|清晨|早上|早晨|上午|中午|午间|下午|傍晚|晚上|晚间|夜间|深夜|夜里|当晚|一大早|一早)"
 CLOCK = rf"(?:{ARABIC}|{CN_NUM})[点时](?:{ARABIC}分|半|多|许|左右)?"
 DATE_BODY = (
     r"(?:"
@@ -35,8 +35,11 @@ DATE_BODY = (
     rf"|{ARABIC}(?:{RANGE_SEP}{ARABIC})?月(?:{ARABIC}[日号](?:{RANGE_SEP}{ARABIC}[日号])?|份|[初底中]|上旬|中旬|下旬)?"
     rf"|{ARABIC}[日号](?:{RANGE_SEP}{ARABIC}[日号])?"
     r"|\d{4}-\d{1,2}-\d{1,2}"
-    r"|大年(?:三十|初[一二三四五六七八九十])|除夕|春节|正月初[一二三四五六七八九十]"
-    r"|[一二三四1-4]季度|上半年|下半年|年初|年底|年末"
+    r"|大年(?:三十|初[一二三四五六七八九十])(?:当天)?|除夕|春节假期|春节|正月初[一二三四五六七八九十]|初[一二三]"
+    r"|第?[一二三四1-4]季度|上半年|下半年|年初|年底|年末|第[一二三四五六七八九十]+周"
+    r"|近日|今天|当天|当日|次日|上年度|新年|周[一二三四五六日]|星期[一二三四五六日天]"
+    rf"|全年{ARABIC}天"
+    r"|(?<![\d.])(?:19|20)\d\d(?=[!！ \u00a0])"
     r")"
 )
 DATE_DURATION = rf"(?:{FIGURE_RANGE}|半)(?:个)?(?:月|天|周|星期|年)(?!份|度|级|龄|轻|代|终|底|初|前)|半个月"
@@ -62,7 +65,7 @@ UNIT = (
 QUANTITY_PATTERN = re.compile(rf"{FIGURE_RANGE}{UNIT}")
 MEASURE = (
     r"(?:人份|人次|家|人|名|位|个|条|套|户|件|支|通|起|批|项|只|座|台|辆|次|份|盒|张|场|所|栋|间|处|种|类|款"
-    r"|笔|单|组|家次|架|艘|台套|块|道|轮|期|届|版|篇|封|枚|箱|袋|瓶|剂)"
+    r"|笔|单|组|家次|架|艘|台套|块|道|轮|期|届|版|篇|封|枚|箱|袋|瓶|剂|倍)"
 )
 CARDINAL_PATTERN = re.compile(rf"(?P<num>{FIGURE_RANGE})(?={MEASURE})")
 LAW_PATTERN = re.compile(r"《(?P<title>[^《》\n]{1,120})》")
@@ -78,8 +81,8 @@ def _count_ok(text: str, start: int, end: int) -> bool:
     figure = text[start:end]
     if NOT_COUNT_BEFORE.search(text[max(0, start - 1) : start]):
         return False
-    if figure in ("一", "壹"):
-        return False  # 一 as an article: 一家供应商
+    if figure in ("一", "壹") and not text.startswith("倍", end):
+        return False  # 一 as an article: 一家供应商; but 一倍 is a count
     following = text[end : end + 4]
     if figure in ("两", "二", "三", "四", "五", "六", "七", "八", "九", "十") and IDIOM_AFTER.match(following):
         return False

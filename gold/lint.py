@@ -12,7 +12,8 @@ Checks (each finding names file, document, span and check):
 * ``law_marks``             a 《 or 》 inside a LAW span.
 
 A finding can be waived, with its reason, in a JSON file (``gold/lint_waivers.json``):
-``[{"check": "...", "text": "...", "doc_id": "... (optional)", "reason": "..."}]``.
+``[{"check": "...", "text": "...", "reason": "...", "doc_id": "...", "start": N}]`` (``doc_id``
+and ``start`` optional: without them the waiver covers every such finding of that text).
 """
 
 from __future__ import annotations
@@ -65,11 +66,14 @@ class Waiver:
     text: str
     reason: str
     doc_id: str | None = None
+    start: int | None = None
 
     def covers(self, finding: Finding) -> bool:
         if finding.check != self.check or (self.doc_id and self.doc_id != finding.doc_id):
             return False
-        return finding.span is not None and finding.span.text == self.text
+        if finding.span is None or finding.span.text != self.text:
+            return False
+        return self.start is None or finding.span.start == self.start
 
 
 @dataclass
@@ -85,7 +89,7 @@ def read_waivers(path: str | os.PathLike[str] | None) -> list[Waiver]:
         return []
     try:
         records = json.loads(Path(path).read_text(encoding="utf-8"))
-        return [Waiver(r["check"], r["text"], r["reason"], r.get("doc_id")) for r in records]
+        return [Waiver(r["check"], r["text"], r["reason"], r.get("doc_id"), r.get("start")) for r in records]
     except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise ValidationError(f"not a waiver list: {error}", file=str(path)) from None
 
