@@ -106,8 +106,14 @@ def read_mentions(path: str | os.PathLike[str]) -> list[Mention]:
             continue
         try:
             record: dict[str, Any] = json.loads(raw)
+            occurrence = record.get("n")
             mentions.append(
-                Mention(int(record.get("line", record.get("p"))), str(record["text"]), str(record["label"]))
+                Mention(
+                    int(record.get("line", record.get("p"))),
+                    str(record["text"]),
+                    str(record["label"]),
+                    None if occurrence is None else int(occurrence),
+                )
             )
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
             raise MentionError(f"{path}: line {number} is not a mention record ({error})") from None
