@@ -14,6 +14,8 @@ _FACTORIES: dict[str, str] = {
     "rules": "jinbiao.baselines.rules:RuleExtractor",
     "jieba": "jinbiao.baselines.jieba_names:JiebaExtractor",
     "union": "jinbiao.baselines.union:default_union",
+    "crf": "jinbiao.baselines.crf:CRFExtractor",
+    "ensemble": "jinbiao.baselines.ensemble:default_ensemble",
 }
 
 
