@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from jinbiao.annotate.mentions import Mention, MentionError, align_mentions, read_mentions, render_numbered
 from jinbiao.gold import Document
 
@@ -31,7 +30,8 @@ def test_unplaceable_mentions_are_refused():
 
 def test_read_mentions_keeps_the_occurrence(tmp_path):
     path = tmp_path / "d.jsonl"
-    path.write_text('{"line": 2, "text": "24小时", "label": "TIME", "n": 3}\n{"p": 1, "text": "标题", "label": "LAW"}\n')
+    records = '{"line": 2, "text": "24小时", "label": "TIME", "n": 3}\n{"p": 1, "text": "标题", "label": "LAW"}\n'
+    path.write_text(records)
     assert read_mentions(path) == [Mention(2, "24小时", "TIME", 3), Mention(1, "标题", "LAW")]
     path.write_text("{not json}\n")
     with pytest.raises(MentionError, match="line 1 is not a mention record"):
