@@ -1,0 +1,156 @@
+"""What the scorer accepts, and the checks between a gold set and the sets scored against it."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import Union
+
+from jinbiao.gold import (
+    LABEL_SET,
+    AnnotationSet,
+    DocumentAnnotations,
+    JinbiaoError,
+    Span,
+    ValidationError,
+    read_annotations,
+    sha256_text,
+    span_problems,
+)
+
+SpansLike = Union[AnnotationSet, Mapping[str, Sequence[Span]]]  # noqa: UP007 - a runtime alias on 3.10
+
+
+class MissingDocumentsWarning(UserWarning):
+    """Gold documents that the predictions lack: they are scored as all missed."""
+
+
+def as_annotation_set(spans: SpansLike, *, name: str = "spans") -> AnnotationSet:
+    """An `AnnotationSet` as is, or one built from ``{doc_id: [Span, ...]}`` (no texts, no hashes)."""
+    if isinstance(spans, AnnotationSet):
+        return spans
+    if not isinstance(spans, Mapping):
+        raise TypeError(f"expected an AnnotationSet or a mapping of document ids to spans, got {type(spans).__name__}")
+    result = AnnotationSet(name=name, kind="spans")
+    for doc_id, doc_spans in spans.items():
+        result.add(DocumentAnnotations(str(doc_id), "", list(doc_spans)))
+    return result
+
+
+def check_against_gold(
+    gold: AnnotationSet,
+    pred: AnnotationSet,
+    *,
+    file: str | None = None,
+    labels: Collection[str] | None = LABEL_SET,
+    warn_missing: bool = True,
+) -> list[str]:
+    """Check `pred` can be scored against `gold`; return the gold documents it lacks (warned about).
+
+    Errors (`ValidationError`, naming file, document and span): a document the gold does not
+    have, a text hash that differs from the gold's, a span whose text differs from the gold text
+    at its offsets, a label outside `labels` (None: any label).
+    """
+    where = file or pred.name
+    unknown = sorted(set(pred.documents) - set(gold.documents))
+    if unknown:
+        more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
+        raise ValidationError(f"predictions for a document the gold does not have{more}", file=where, doc_id=unknown[0])
+    allowed = set(labels) if labels is not None else None
+    for doc_id in sorted(pred.documents):
+        theirs = pred.documents[doc_id]
+        ours = gold.documents[doc_id]
+        if theirs.text_sha256 and ours.text_sha256 and theirs.text_sha256 != ours.text_sha256:
+            raise ValidationError(
+                f"text hash {theirs.text_sha256[:12]}… differs from the gold's {ours.text_sha256[:12]}…",
+                file=where,
+                doc_id=doc_id,
+                hint="the predictions were made on another version of the text",
+            )
+        if theirs.text is not None and ours.text is not None and theirs.text != ours.text:
+            raise ValidationError("text differs from the gold's", file=where, doc_id=doc_id)
+        text = ours.text if ours.text is not None else theirs.text
+        problems = span_problems(
+            text,
+            theirs.spans,
+            labels=allowed if allowed is not None else {s.label for s in theirs.spans},
+            allow_overlap=True,
+            file=where,
+            doc_id=doc_id,
+        )
+        if problems:
+            raise problems[0]
+    missing = sorted(set(gold.documents) - set(pred.documents))
+    if missing and warn_missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        warnings.warn(
+            f"{where}: {len(missing)} gold document(s) without predictions, scored as all missed: {shown}",
+            MissingDocumentsWarning,
+            stacklevel=3,
+        )
+    return missing
+
+
+def read_label_map(path: str | Path) -> dict[str, str | None]:
+    """A JSON object ``{"their label": "OUR_LABEL" or null (drop the span)}``."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValidationError("label map not found", file=str(path)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValidationError(f"label map is not valid JSON: {error}", file=str(path)) from None
+    if not isinstance(data, dict):
+        raise ValidationError('label map must be a JSON object {"theirs": "OURS" or null}', file=str(path))
+    for key, value in data.items():
+        if value is not None and value not in LABEL_SET:
+            raise ValidationError(f"label map sends {key!r} to {value!r}, which is not in the schema", file=str(path))
+    return dict(data)
+
+
+def map_labels(annotation_set: AnnotationSet, label_map: Mapping[str, str | None]) -> AnnotationSet:
+    """A copy with labels renamed by `label_map`; spans mapped to None are dropped."""
+    result = AnnotationSet(
+        name=annotation_set.name,
+        kind=annotation_set.kind,
+        version=annotation_set.version,
+        meta=dict(annotation_set.meta),
+    )
+    for doc in annotation_set:
+        spans = []
+        for span in doc.spans:
+            if span.label in label_map:
+                new = label_map[span.label]
+                if new is None:
+                    continue
+                span = span.with_label(new)
+            spans.append(span)
+        result.add(DocumentAnnotations(doc.doc_id, doc.text_sha256, spans, doc.text))
+    return result
+
+
+def load_annotations(
+    path: str | Path, *, label_map: Mapping[str, str | None] | None = None, labels: Collection[str] = LABEL_SET
+) -> AnnotationSet:
+    """Read any annotation file (gold dir or file, JSONL), renaming labels through `label_map`.
+
+    Labels outside `labels` that the map does not cover are an error naming file, document, span.
+    """
+    if not label_map:
+        return read_annotations(path, labels=frozenset(labels))
+    annotation_set = read_annotations(path, labels=frozenset(labels) | frozenset(label_map))
+    return map_labels(annotation_set, label_map)
+
+
+def texts_of(*sets: AnnotationSet) -> dict[str, str]:
+    """Every document text the sets carry (first one wins), checked against its hash."""
+    texts: dict[str, str] = {}
+    for annotation_set in sets:
+        for doc in annotation_set:
+            if doc.text is not None and doc.doc_id not in texts:
+                if doc.text_sha256 and sha256_text(doc.text) != doc.text_sha256:
+                    raise JinbiaoError(f"{annotation_set.name}: document {doc.doc_id}: text does not match its hash")
+                texts[doc.doc_id] = doc.text
+    return texts

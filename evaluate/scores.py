@@ -1,0 +1,171 @@
+"""`score`: the tidy table of counts and P / R / F1, overall, per label or per document, with CIs."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Collection, Sequence
+
+import numpy as np
+import pandas as pd
+from jinbiao.gold import LABEL_SET, JinbiaoError
+
+from .alignment import Alignment, align
+from .inputs import SpansLike
+from .intervals import bootstrap_counts, check_confidence, percentile_interval, resample_weights
+from .metrics import (
+    AVERAGES,
+    COUNT_COLUMNS,
+    all_schemes,
+    check_zero_division,
+    label_metrics,
+    prf,
+    scheme_counts,
+    select_labels,
+)
+from .schemes import SCHEMES
+
+METRICS = ("precision", "recall", "f1")
+CI_COLUMNS = tuple(f"{m}_{end}" for m in METRICS for end in ("low", "high"))
+
+
+def as_alignment(gold: SpansLike | Alignment, pred: SpansLike | None = None, **kwargs) -> Alignment:
+    """`gold` if it already is an `Alignment`, else ``align(gold, pred, **kwargs)``."""
+    if isinstance(gold, Alignment):
+        if pred is not None:
+            raise TypeError("pass either an Alignment or gold and predictions, not both")
+        return gold
+    if pred is None:
+        raise TypeError("predictions are missing")
+    return align(gold, pred, **kwargs)
+
+
+def _frame(
+    scheme: str,
+    key: str | None,
+    names: Sequence[str],
+    counts: np.ndarray,
+    metrics: tuple[np.ndarray, np.ndarray, np.ndarray],
+    intervals: dict[str, tuple[np.ndarray, np.ndarray]] | None,
+) -> pd.DataFrame:
+    data: dict[str, object] = {"scheme": scheme}
+    if key is not None:
+        data[key] = list(names)
+    counts = np.asarray(counts, dtype=np.int64)
+    for i, column in enumerate(COUNT_COLUMNS):
+        data[column] = counts[:, i]
+    data["support"] = counts[:, 0:4].sum(axis=1)
+    data["predicted"] = counts[:, 4:8].sum(axis=1)
+    for name, values in zip(METRICS, metrics, strict=False):
+        data[name] = values
+    if intervals is not None:
+        for name in METRICS:
+            data[f"{name}_low"], data[f"{name}_high"] = intervals[name]
+    return pd.DataFrame(data)
+
+
+def score(
+    gold: SpansLike | Alignment,
+    pred: SpansLike | None = None,
+    *,
+    scheme: str | Sequence[str] = "all",
+    by: str | None = None,
+    labels: Sequence[str] | None = None,
+    zero_division: float = 0.0,
+    ci: bool = False,
+    units: str = "document",
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int | None = 0,
+    allowed_labels: Collection[str] | None = LABEL_SET,
+) -> pd.DataFrame:
+    """Counts and precision / recall / F1 as a tidy DataFrame, one row per scheme and key.
+
+    `by`: None (one overall row per scheme), "label" (each label, then micro / macro / weighted
+    averages) or "document" (each document, then micro / macro averages over documents).
+    `labels` fixes the labels reported and averaged (default: those in gold or predictions).
+    With `ci`, percentile bootstrap intervals over `units` ("document" or "paragraph") are
+    added as ``precision_low`` … ``f1_high``; rows of single documents get none.
+    """
+    schemes = all_schemes(scheme)
+    alignment = as_alignment(
+        gold, pred, schemes=[s for s in SCHEMES if s in schemes] or ["strict"], allowed_labels=allowed_labels
+    )
+    zd = check_zero_division(zero_division)
+    if ci:
+        check_confidence(confidence)
+    if by not in (None, "label", "document"):
+        raise JinbiaoError(f"by must be 'label' or 'document', not {by!r}")
+    names = list(labels) if labels is not None else alignment.labels
+    frames = []
+    for name in schemes:
+        counts = select_labels(alignment, scheme_counts(alignment, name, "document"), labels)  # (D, L, 8)
+        if by == "document":
+            frames.append(_by_document(alignment, name, counts, labels, zd, ci, units, n_resamples, confidence, seed))
+            continue
+        total = counts.sum(axis=0)
+        metrics = label_metrics(total, zd)
+        table_counts = np.concatenate([total, np.repeat(total.sum(axis=0, keepdims=True), 3, axis=0)])
+        intervals = None
+        if ci:
+            per_unit = (
+                counts
+                if units == "document"
+                else select_labels(alignment, scheme_counts(alignment, name, units), labels)
+            )
+            samples = label_metrics(bootstrap_counts(per_unit, n_resamples, seed), zd)
+            intervals = {m: percentile_interval(s, confidence) for m, s in zip(METRICS, samples, strict=False)}
+        if by == "label":
+            frames.append(_frame(name, "label", [*names, *AVERAGES], table_counts, metrics, intervals))
+        else:
+            row = len(names)  # the micro average is the overall score
+            pick = slice(row, row + 1)
+            frames.append(
+                _frame(
+                    name,
+                    None,
+                    [],
+                    table_counts[pick],
+                    tuple(m[pick] for m in metrics),
+                    None if intervals is None else {k: (lo[pick], hi[pick]) for k, (lo, hi) in intervals.items()},
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _by_document(
+    alignment: Alignment,
+    scheme: str,
+    counts: np.ndarray,
+    labels: Sequence[str] | None,
+    zd: float,
+    ci: bool,
+    units: str,
+    n_resamples: int,
+    confidence: float,
+    seed: int | None,
+) -> pd.DataFrame:
+    per_doc = counts.sum(axis=1)  # (D, 8)
+    doc_metrics = prf(per_doc, zd)
+    micro = prf(per_doc.sum(axis=0), zd)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        macro = tuple(np.nanmean(m) if len(m) else zd for m in doc_metrics)
+    metrics = tuple(np.concatenate([m, [mi, ma]]) for m, mi, ma in zip(doc_metrics, micro, macro, strict=False))
+    table_counts = np.concatenate([per_doc, np.repeat(per_doc.sum(axis=0, keepdims=True), 2, axis=0)])
+    intervals = None
+    if ci:
+        n = len(alignment.doc_ids)
+        weights = resample_weights(n, n_resamples, seed).astype(np.float64)
+        if units == "document":
+            micro_s = prf(weights @ per_doc, zd)
+        else:
+            per_unit = select_labels(alignment, scheme_counts(alignment, scheme, units), labels).sum(axis=1)
+            micro_s = prf(bootstrap_counts(per_unit, n_resamples, seed), zd)
+        intervals = {}
+        for name, mic, per in zip(METRICS, micro_s, doc_metrics, strict=False):
+            valid = ~np.isnan(per)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mac = (weights[:, valid] @ per[valid]) / weights[:, valid].sum(axis=1)
+            lo, hi = percentile_interval(np.stack([mic, mac], axis=1), confidence)
+            intervals[name] = (np.concatenate([np.full(n, np.nan), lo]), np.concatenate([np.full(n, np.nan), hi]))
+    return _frame(scheme, "document", [*alignment.doc_ids, "micro avg", "macro avg"], table_counts, metrics, intervals)

@@ -1,0 +1,145 @@
+"""The leaderboard runner: every baseline against the shipped gold, scored by `jinbiao.evaluate`.
+
+A trainable extractor is cross-validated leave-one-document-out: for each gold document a fresh
+extractor is fitted on all the other documents and predicts that one only, so no model is ever
+scored on a document it was trained on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinbiao.baselines import Extractor, available, get_extractor
+from jinbiao.evaluate import Leaderboard, leaderboard, write_leaderboard
+from jinbiao.gold import AnnotationSet, Document, DocumentAnnotations, JinbiaoError, read_gold, read_gold_documents
+
+DEFAULT_GOLD_DIR = "gold/documents"
+
+
+@dataclass
+class LeaderboardRun:
+    board: Leaderboard
+    predictions: dict[str, AnnotationSet]
+    paths: list[Path] = field(default_factory=list)
+    # system -> held-out document -> the documents its model was trained on (trainable systems only)
+    folds: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+
+def resolve_gold_dir(gold_dir: str | os.PathLike[str] = DEFAULT_GOLD_DIR) -> Path:
+    """`gold_dir` if it exists, else the gold shipped inside the installed package."""
+    path = Path(gold_dir)
+    if path.exists():
+        return path
+    if str(gold_dir) == DEFAULT_GOLD_DIR:
+        import jinbiao.gold
+
+        shipped = Path(jinbiao.gold.__file__).parent / "documents"
+        if shipped.exists():
+            return shipped
+    raise JinbiaoError(f"{gold_dir}: no gold here (no such directory)")
+
+
+def _load(name: str, factory: Callable[[str], Extractor]) -> Extractor:
+    try:
+        return factory(name)
+    except JinbiaoError:
+        raise
+    except ImportError as error:
+        raise JinbiaoError(f"baseline {name} cannot be loaded: {error}") from None
+
+
+def gold_subset(gold: AnnotationSet, doc_ids: Sequence[str]) -> AnnotationSet:
+    subset = AnnotationSet(name=gold.name, kind=gold.kind, version=gold.version, meta=dict(gold.meta))
+    for doc_id in doc_ids:
+        found = gold.documents[doc_id]
+        subset.add(DocumentAnnotations(found.doc_id, found.text_sha256, list(found.spans), found.text))
+    return subset
+
+
+def cross_validated(
+    name: str,
+    documents: Sequence[Document],
+    gold: AnnotationSet,
+    *,
+    factory: Callable[[str], Extractor] = get_extractor,
+    folds: dict[str, list[str]] | None = None,
+) -> AnnotationSet:
+    """Leave-one-document-out predictions of the trainable extractor `name`."""
+    if len(documents) < 2:
+        raise JinbiaoError(f"baseline {name} is trainable: cross-validation needs at least two gold documents")
+    result: AnnotationSet | None = None
+    for held_out in documents:
+        training = [d for d in documents if d.id != held_out.id]
+        train_ids = [d.id for d in training]
+        if held_out.id in train_ids:  # pragma: no cover - a duplicated document id
+            raise JinbiaoError(f"document {held_out.id} would be both trained on and scored")
+        model = _load(name, factory)
+        model = model.fit(training, gold_subset(gold, train_ids)) or model
+        spans = model.extract(held_out)
+        if result is None:
+            result = AnnotationSet(name=name, kind="baseline", version=model.version)
+            result.meta["protocol"] = "leave-one-document-out"
+        result.add_document(held_out, list(spans))
+        if folds is not None:
+            folds[held_out.id] = train_ids
+    assert result is not None
+    return result
+
+
+def predict(
+    name: str,
+    documents: Sequence[Document],
+    gold: AnnotationSet,
+    *,
+    factory: Callable[[str], Extractor] = get_extractor,
+    folds: dict[str, list[str]] | None = None,
+) -> AnnotationSet:
+    """The predictions of baseline `name` on `documents`, cross-validated if it is trainable."""
+    extractor = _load(name, factory)
+    if extractor.trainable:
+        return cross_validated(name, documents, gold, factory=factory, folds=folds)
+    return extractor.annotate(documents)
+
+
+def run_leaderboard(
+    gold_dir: str | os.PathLike[str] = DEFAULT_GOLD_DIR,
+    baselines: Sequence[str] | None = None,
+    out_dir: str | os.PathLike[str] | None = "results",
+    *,
+    n_resamples: int = 1000,
+    seed: int | None = 0,
+    scheme: str = "strict",
+    method: str = "permutation",
+    units: str = "document",
+    confidence: float = 0.95,
+    factory: Callable[[str], Extractor] = get_extractor,
+) -> LeaderboardRun:
+    """Score `baselines` (default: every registered one) on the gold; write `out_dir` unless None."""
+    path = resolve_gold_dir(gold_dir)
+    gold = read_gold(path)
+    documents = sorted(read_gold_documents(path), key=lambda d: d.id)
+    names = list(baselines) if baselines else available()
+    if not names:
+        raise JinbiaoError("no baselines to score")
+    predictions: dict[str, AnnotationSet] = {}
+    folds: dict[str, dict[str, list[str]]] = {}
+    for name in names:
+        system_folds: dict[str, list[str]] = {}
+        predictions[name] = predict(name, documents, gold, factory=factory, folds=system_folds)
+        if system_folds:
+            folds[name] = system_folds
+    board = leaderboard(
+        gold,
+        predictions,
+        scheme=scheme,
+        n_resamples=n_resamples,
+        seed=seed,
+        confidence=confidence,
+        method=method,
+        units=units,
+    )
+    paths = write_leaderboard(board, out_dir) if out_dir is not None else []
+    return LeaderboardRun(board=board, predictions=predictions, paths=paths, folds=folds)
