@@ -88,3 +88,46 @@ def summary_rows(result: CorpusRun) -> tuple[list[str], list[list[object]]]:
             ]
         )
     return headers, rows
+
+
+PROJECT_TITLE = "金标 seeds"
+
+
+@dataclass
+class Served:
+    url: str
+    project_url: str
+    username: str
+    push_lines: list[str]
+
+
+def serve_for_annotation(
+    result: CorpusRun,
+    *,
+    baseline: str = DEFAULT_BASELINE,
+    title: str = PROJECT_TITLE,
+    studio_path: str | os.PathLike[str] | None = None,
+    progress: bool = False,
+) -> Served:
+    """Start the local studio (idempotent) and push the documents with `baseline`'s predictions."""
+    from jinbiao.annotate import studio
+    from jinbiao.annotate.client import connect
+    from jinbiao.annotate.push import push
+
+    status = studio.start(studio_path)
+    connection = connect(studio_path=studio_path, interactive=False)
+    predictions = [result.runs[baseline].annotation_set] if baseline in result.runs else []
+    report = push(connection, title, result.documents, predictions, progress=progress)
+    url = status.url or ""
+    return Served(
+        url=url,
+        project_url=f"{url}/projects/{report.project_id}/data",
+        username=studio.credentials(studio_path).username,
+        push_lines=report.lines(),
+    )
+
+
+def should_wait_for_annotators(environ: dict[str, str] | None = None) -> bool:
+    """`make run` keeps the studio up for the annotator, except in CI or with NO_SERVE=1."""
+    env = os.environ if environ is None else environ
+    return not (env.get("CI") or env.get("NO_SERVE", "").strip() not in ("", "0"))

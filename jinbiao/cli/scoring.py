@@ -250,6 +250,7 @@ def run_agree(args: argparse.Namespace) -> int:
 
 def run_errors(args: argparse.Namespace) -> int:
     from jinbiao.evaluate import confusion_matrix, error_summary, errors, format_table, render
+    from jinbiao.evaluate.error_analysis import ERROR_COLUMNS
 
     alignment = _align(args, "errors")
     table = errors(alignment, context=args.context)
@@ -261,21 +262,7 @@ def run_errors(args: argparse.Namespace) -> int:
     if args.format != "text":
         _emit(render(table, args.format, digits=args.digits), args.output)
         return 0
-    columns = [
-        "document",
-        "category",
-        "gold_start",
-        "gold_end",
-        "gold_label",
-        "gold_text",
-        "pred_start",
-        "pred_end",
-        "pred_label",
-        "pred_text",
-        "left_context",
-        "right_context",
-    ]
-    text = format_table(table, columns=columns) + "\n" + format_table(summary)
+    text = format_table(table, columns=list(ERROR_COLUMNS)) + "\n" + format_table(summary)
     if not args.no_confusion:
         matrix = confusion_matrix(alignment).reset_index()
         text += "\nconfusion (rows gold, columns predicted; (none): missing / spurious):\n" + format_table(matrix)
