@@ -128,6 +128,6 @@ def serve_for_annotation(
 
 
 def should_wait_for_annotators(environ: dict[str, str] | None = None) -> bool:
-    """`make run` keeps the studio up for the annotator, except in CI or with NO_SERVE=1."""
+    """`make run` leaves the studio up for the annotator, except in CI or with NO_SERVE=1."""
     env = os.environ if environ is None else environ
     return not (env.get("CI") or env.get("NO_SERVE", "").strip() not in ("", "0"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 from jinbiao.baselines import DEFAULT_BASELINE
 from jinbiao.gold.paths import DOCUMENTS_DIR
@@ -51,15 +50,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         studio.stop()
         print("NO_SERVE or CI: the studio is stopped again (`jinbiao studio start` brings it back)")
         return 0
-    print("The studio keeps running for annotators; press Ctrl-C to stop it.")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        from jinbiao.annotate import studio
-
-        studio.stop()
-        print("\nstudio stopped")
+    print("The studio keeps running for annotators; `jinbiao studio stop` stops it.")
     return 0
 
 
