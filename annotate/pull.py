@@ -1,0 +1,409 @@
+"""Pull every annotation out of Label Studio into annotation sets, checked, written atomically.
+
+`pull` takes a snapshot export of a project with everything in full (predictions, drafts, who
+completed each annotation; skipped and ground-truth annotations included), cross-checks its
+counts with the project's, and hands it to `ls_export.convert_export`. `pull_file` does the same
+for an export downloaded from the UI (JSON or JSON_MIN). The output directory::
+
+    summary.json                  counts that reconcile, files, problems, where every item went
+    annotators/<who>.jsonl        one annotation set per annotator (submitted annotations)
+    skipped/<who>.jsonl           skipped (cancelled) annotations, kept apart
+    drafts/<who>.jsonl            drafts, kept apart
+    predictions/<model>.jsonl     the predictions, one set per model version
+    candidate.jsonl               the gold candidate chosen by the policy (not with `all`)
+    gold/<doc id>.json            the candidate as gold files (with `gold=True`; needs the corpus)
+
+Nothing is written when there are problems, unless `allow_problems`; an existing output
+directory is replaced only with `overwrite`, and then in one rename.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from jinbiao.gold import AnnotationSet, Document, JinbiaoError, write_gold_document, write_jsonl
+
+from .client import Connection, LabelStudioError, require_project
+from .ls_export import CATEGORY_DIRS, Problem, PullResult, convert_export, load_export
+
+SUMMARY_FORMAT = "jinbiao-pull/1"
+SERIALIZATION = {
+    "predictions": {"only_id": False},
+    "drafts": {"only_id": False},
+    "annotations__completed_by": {"only_id": False},
+}
+ALL_ANNOTATIONS = {"usual": True, "ground_truth": True, "skipped": True}
+EXPORT_TIMEOUT = 600.0
+
+
+class PullFailed(JinbiaoError):
+    """The export has problems; nothing was written. `problems` lists them, one per line."""
+
+    def __init__(self, result: PullResult) -> None:
+        self.result = result
+        self.problems: list[Problem] = result.problems
+        tasks = len({p.task_id for p in self.problems})
+        super().__init__(
+            f"{len(self.problems)} problem(s) in {tasks} task(s), listed above; nothing was written. "
+            "Fix them in Label Studio, or pass --allow-problems to write the rest and report these"
+        )
+
+
+@dataclass
+class PullReport:
+    result: PullResult
+    out_dir: Path
+    summary: dict[str, Any]
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.result.problems
+
+    def lines(self) -> list[str]:
+        counts = self.result.counts
+        annotations = counts["annotations"]
+        where = self.summary["source"].get("project") or self.summary["source"].get("file")
+        out = [
+            f"pulled {where!s}: {counts['tasks']} tasks, {counts['documents']} documents ({self.result.format})",
+            f"annotations: {annotations['in_export']} in Label Studio = {annotations['written']} written "
+            f"+ {annotations['reported']} reported; {annotations['skipped']} skipped kept apart; "
+            f"drafts: {counts['drafts']['written']} kept apart, {counts['drafts']['reported']} reported",
+        ]
+        for entry in self.summary["files"]["annotators"]:
+            out.append(
+                f"  {entry['name']}: {entry['documents']} documents, {entry['spans']} spans → "
+                f"{self.out_dir / entry['file']}"
+            )
+        candidate = self.summary["candidate"]
+        if candidate["file"]:
+            out.append(
+                f"gold candidate ({self.result.policy}): {candidate['documents']} documents → "
+                f"{self.out_dir / candidate['file']}"
+            )
+        elif self.result.policy == "all":
+            out.append("gold candidate (all): every annotator set, for adjudication")
+        if candidate["missing"]:
+            out.append(f"no candidate for {len(candidate['missing'])} document(s): see summary.json")
+        if self.summary["files"]["gold"]:
+            out.append(f"gold files → {self.out_dir / self.summary['files']['gold']}")
+        if self.problems:
+            out.append(f"{len(self.problems)} problem(s) reported in summary.json")
+        out.extend(f"note: {note}" for note in self.result.notes)
+        return out
+
+
+# ------------------------------------------------------------------------------------ export
+
+
+def download_snapshot(
+    connection: Connection, project_id: int, *, timeout: float | None = None, progress: bool = False
+) -> list[Any]:
+    """A snapshot export of the whole project with predictions, drafts and annotators in full.
+
+    (The plain export lists predictions only by id.) The snapshot is deleted from the server
+    once downloaded.
+    """
+    timeout = timeout or max(connection.timeout, EXPORT_TIMEOUT)
+    connection = replace(connection, timeout=timeout)  # so that a timeout's message names this one
+    client = connection.client
+    options = {"timeout_in_seconds": timeout, "max_retries": 0}
+    with connection.call("taking a snapshot export"):
+        snapshot = client.projects.exports.create(
+            id=project_id,
+            title="jinbiao pull",
+            serialization_options=SERIALIZATION,  # type: ignore[arg-type]
+            annotation_filter_options=ALL_ANNOTATIONS,  # type: ignore[arg-type]
+            request_options=options,  # type: ignore[arg-type]
+        )
+    try:
+        deadline = time.monotonic() + timeout
+        status = snapshot.status
+        while status != "completed":
+            if status == "failed":
+                raise LabelStudioError(
+                    f"Label Studio's export of project {project_id} failed (snapshot {snapshot.id}); "
+                    "see the server's log, then try again"
+                )
+            if time.monotonic() > deadline:
+                raise LabelStudioError(
+                    f"Label Studio's export of project {project_id} did not finish within {timeout:g} s "
+                    f"(status {status}); try again with a longer --timeout"
+                )
+            time.sleep(0.5)
+            with connection.call("waiting for the snapshot export"):
+                snapshot = client.projects.exports.get(id=project_id, export_pk=snapshot.id)
+            status = snapshot.status
+        data = bytearray()
+        bar = _bytes_bar(progress)
+        try:
+            with connection.call("downloading the snapshot export"):
+                for chunk in client.projects.exports.download(
+                    id=project_id,
+                    export_pk=snapshot.id,
+                    export_type="JSON",
+                    request_options={**options, "chunk_size": 1 << 20},  # type: ignore[typeddict-unknown-key]
+                ):
+                    data += chunk
+                    bar.update(len(chunk))
+        finally:
+            bar.close()
+    finally:
+        _delete_snapshot(connection, project_id, snapshot.id)
+    try:
+        payload = json.loads(bytes(data))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        what = f"Label Studio's export of project {project_id}"
+        raise LabelStudioError(f"{what} is not JSON ({error}); try again") from None
+    if not isinstance(payload, list):
+        raise LabelStudioError(f"Label Studio's export of project {project_id} is not a list of tasks; try again")
+    return payload
+
+
+def _delete_snapshot(connection: Connection, project_id: int, export_id: int) -> None:
+    with contextlib.suppress(Exception):  # cleanup only: at worst the snapshot stays on the server
+        connection.client.projects.exports.delete(id=project_id, export_pk=export_id)
+
+
+def _bytes_bar(enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(
+        desc="downloading export",
+        unit="B",
+        unit_scale=True,
+        file=sys.stderr,
+        leave=False,
+        disable=not (enabled and sys.stderr.isatty()),
+    )
+
+
+def project_counts(connection: Connection, project_id: int) -> dict[str, int | None]:
+    """What the project itself counts, to reconcile the export against."""
+    with connection.call("reading the project's counters"):
+        project = connection.client.projects.get(id=project_id)
+    return {
+        "tasks": getattr(project, "task_number", None),
+        "annotations": getattr(project, "total_annotations_number", None),  # submitted, not skipped
+        "skipped": getattr(project, "skipped_annotations_number", None),
+        "predictions": getattr(project, "total_predictions_number", None),
+    }
+
+
+def _reconcile_with_project(result: PullResult, counts: dict[str, int | None]) -> None:
+    """A problem when the export holds fewer (or more) items than the project counts."""
+    found = result.counts
+    pairs = [
+        ("tasks", found["tasks"], counts.get("tasks")),
+        ("submitted annotations", found["annotations"]["submitted"], counts.get("annotations")),
+        ("skipped annotations", found["annotations"]["skipped"], counts.get("skipped")),
+        ("predictions", found["predictions"]["in_export"], counts.get("predictions")),
+    ]
+    for name, exported, counted in pairs:
+        if counted is not None and exported != counted:
+            result.problems.append(
+                Problem(None, f"the export holds {exported} {name} but the project counts {counted}; pull again")
+            )
+            result.counts["problems"] = len(result.problems)
+
+
+# -------------------------------------------------------------------------------------- pull
+
+
+def check_output(out_dir: str | os.PathLike[str], *, overwrite: bool) -> Path:
+    """Fail before any work when `out_dir` holds something and `overwrite` is off."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise JinbiaoError(f"{out} is a file; give a directory for the pulled annotations")
+    if out.is_dir() and any(out.iterdir()) and not overwrite:
+        raise JinbiaoError(f"{out} exists and is not empty; pass --overwrite to replace it")
+    return out
+
+
+def pull(
+    connection: Connection,
+    title: str,
+    out_dir: str | os.PathLike[str],
+    *,
+    policy: str = "latest",
+    documents: Sequence[Document] | None = None,
+    gold: bool = False,
+    allow_problems: bool = False,
+    overwrite: bool = False,
+    timeout: float | None = None,
+    progress: bool = False,
+) -> PullReport:
+    """Pull project `title` into `out_dir` (see the module's docstring)."""
+    out = check_output(out_dir, overwrite=overwrite)
+    _check_gold(gold, documents)
+    project = require_project(connection, title)
+    payload = download_snapshot(connection, int(project.id), timeout=timeout, progress=progress)
+    counts = project_counts(connection, int(project.id))
+    result = convert_export(payload, policy=policy, documents=documents)
+    _reconcile_with_project(result, counts)
+    source = {"label_studio": connection.url, "project": title, "project_id": int(project.id)}
+    return finish(result, out, source, documents=documents, gold=gold, allow_problems=allow_problems, counts=counts)
+
+
+def pull_file(
+    path: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    policy: str = "latest",
+    documents: Sequence[Document] | None = None,
+    gold: bool = False,
+    allow_problems: bool = False,
+    overwrite: bool = False,
+) -> PullReport:
+    """The same from an export file downloaded from Label Studio's UI (JSON or JSON_MIN)."""
+    out = check_output(out_dir, overwrite=overwrite)
+    _check_gold(gold, documents)
+    result = convert_export(load_export(path), policy=policy, documents=documents)
+    return finish(result, out, {"file": str(path)}, documents=documents, gold=gold, allow_problems=allow_problems)
+
+
+def _check_gold(gold: bool, documents: Sequence[Document] | None) -> None:
+    if gold and documents is None:
+        raise JinbiaoError(
+            "gold files need each document's offset map back to its source: pass the corpus you pushed (--corpus PATH)"
+        )
+
+
+def finish(
+    result: PullResult,
+    out_dir: Path,
+    source: dict[str, Any],
+    *,
+    documents: Sequence[Document] | None = None,
+    gold: bool = False,
+    allow_problems: bool = False,
+    counts: dict[str, int | None] | None = None,
+) -> PullReport:
+    """Refuse on problems (unless allowed), else write everything in one go."""
+    if gold and result.policy == "all":
+        raise JinbiaoError("gold files need one candidate per document: use --policy latest or ground-truth")
+    if result.problems and not allow_problems:
+        raise PullFailed(result)
+    summary = build_summary(result, source, counts=counts, gold=gold)
+    files = write_pull(result, out_dir, summary, documents=documents if gold else None)
+    return PullReport(result, out_dir, summary, files)
+
+
+def _set_entry(annotation_set: AnnotationSet, directory: str) -> dict[str, Any]:
+    meta = annotation_set.meta
+    return {
+        "name": annotation_set.name,
+        "who": meta["who"],
+        "rank": meta["rank"],
+        "user_id": meta.get("user_id"),
+        "file": f"{directory}/{meta['file']}",
+        "documents": len(annotation_set),
+        "spans": annotation_set.span_count(),
+    }
+
+
+def build_summary(
+    result: PullResult, source: dict[str, Any], *, counts: dict[str, int | None] | None = None, gold: bool = False
+) -> dict[str, Any]:
+    files: dict[str, Any] = {
+        directory: [_set_entry(s, directory) for s in result.sets[kind]] for kind, directory in CATEGORY_DIRS.items()
+    }
+    candidate = result.candidate
+    has_candidate = candidate is not None and len(candidate) > 0
+    files["candidate"] = "candidate.jsonl" if has_candidate else None
+    files["gold"] = "gold" if gold and has_candidate else None
+    return {
+        "format": SUMMARY_FORMAT,
+        "source": source,
+        "export_format": result.format,
+        "policy": result.policy,
+        "reconciled": result.reconciled,
+        "counts": result.counts,
+        "label_studio_counts": counts,
+        "files": files,
+        "candidate": {
+            "policy": result.policy,
+            "file": files["candidate"],
+            "documents": len(candidate) if candidate is not None else 0,
+            "chosen": candidate.meta["items"] if candidate is not None else [],
+            "missing": result.candidate_missing,
+        },
+        "problems": [p.to_dict() for p in result.problems],
+        "notes": result.notes,
+        "items": result.index,
+    }
+
+
+def summary_json(summary: dict[str, Any]) -> str:
+    """Indented, except the long `items` list: one item per line (quick to write, easy to grep)."""
+    if not summary.get("items") or list(summary)[-1] != "items":
+        return json.dumps(summary, ensure_ascii=False, indent=1) + "\n"
+    head = json.dumps({key: value for key, value in summary.items() if key != "items"}, ensure_ascii=False, indent=1)
+    items = ",\n".join("  " + json.dumps(item, ensure_ascii=False) for item in summary["items"])
+    return head[:-2] + ',\n "items": [\n' + items + "\n ]\n}\n"
+
+
+def write_pull(
+    result: PullResult, out_dir: Path, summary: dict[str, Any], *, documents: Sequence[Document] | None = None
+) -> list[Path]:
+    """Write into a fresh directory beside `out_dir`, then rename it into place."""
+    out_dir = Path(out_dir)
+    parent = out_dir.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(parent / f".{out_dir.name}.tmp-{os.getpid()}")
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise JinbiaoError(f"{out_dir}: cannot write there ({reason}); choose another output directory") from None
+    written: list[Path] = []
+    try:
+        for kind, directory in CATEGORY_DIRS.items():
+            for annotation_set in result.sets[kind]:
+                written.append(write_jsonl(tmp / directory / annotation_set.meta["file"], annotation_set))
+        candidate = result.candidate
+        if candidate is not None and len(candidate):
+            written.append(write_jsonl(tmp / "candidate.jsonl", candidate))
+            if documents is not None:
+                by_id = {d.id: d for d in documents}
+                who = {item["doc_id"]: item["who"] for item in candidate.meta["items"]}
+                for annotations in candidate:
+                    path = tmp / "gold" / f"{annotations.doc_id}.json"
+                    document = by_id[annotations.doc_id]
+                    written.append(
+                        write_gold_document(path, document, annotations.spans, annotators=[who[annotations.doc_id]])
+                    )
+        summary_path = tmp / "summary.json"
+        summary_path.write_text(summary_json(summary), encoding="utf-8")
+        written.append(summary_path)
+        _swap_into_place(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [out_dir / path.relative_to(tmp) for path in written]
+
+
+def _swap_into_place(tmp: Path, out_dir: Path) -> None:
+    old: Path | None = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+        os.replace(out_dir, old)
+    try:
+        os.replace(tmp, out_dir)
+    except BaseException:
+        if old is not None:
+            os.replace(old, out_dir)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

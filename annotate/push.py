@@ -1,0 +1,443 @@
+"""Push documents with predictions into a Label Studio project, idempotently.
+
+Tasks are keyed by document id and text hash (`data.doc_id`, `data.sha256`):
+
+* a document with no task yet becomes a task, with one prediction per annotation set;
+* a document whose task is there gets only the predictions (model versions) it lacks;
+* a document whose text changed since it was pushed is refused, unless `new_version`, which adds
+  it as a new task (the old task and its annotations stay).
+
+The project is created with the labeling config generated from the schema, or reused; replacing
+a config that would drop labels in use needs `force`. Everything is checked before anything is
+written, so a refused push changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinbiao.gold import AnnotationSet, Document, JinbiaoError, ValidationError, validate_spans
+
+from .client import Connection, find_project
+from .ls_config import label_config_xml
+from .ls_tasks import document_task, prediction
+
+DEFAULT_BATCH_SIZE = 1000
+NO_RETRY = {"max_retries": 0}  # a retried import could import twice
+
+
+class PushRefused(JinbiaoError):
+    """The push would lose or mix up work; nothing was changed."""
+
+
+# -------------------------------------------------------------------------------------- plan
+
+
+@dataclass(frozen=True)
+class ExistingTask:
+    """What a project's task says about itself: its id, document, text hash and model versions."""
+
+    task_id: int
+    doc_id: str | None
+    sha256: str | None
+    model_versions: frozenset[str] = frozenset()
+
+
+@dataclass
+class PushPlan:
+    """What a push will do; computed from the documents and the project's tasks, without network.
+
+    The payloads of new tasks are built batch by batch (`task_batches`), so that building the
+    next batch overlaps with Label Studio importing the previous one.
+    """
+
+    new_documents: list[Document] = field(default_factory=list)
+    prediction_sets: Sequence[AnnotationSet] = ()
+    new_versions: list[str] = field(default_factory=list)  # changed documents added as new tasks
+    unchanged: list[str] = field(default_factory=list)  # documents whose task is there
+    predictions: list[dict[str, Any]] = field(default_factory=list)  # for tasks that are there
+    predictions_present: int = 0  # (document, model version) pairs already in the project
+    duplicate_tasks: dict[str, list[int]] = field(default_factory=dict)  # same document and text twice
+
+    @property
+    def new_task_docs(self) -> list[str]:
+        return [d.id for d in self.new_documents]
+
+    @property
+    def new_tasks(self) -> list[dict[str, Any]]:
+        return [task for batch in self.task_batches(max(1, len(self.new_documents))) for task in batch]
+
+    def task_batches(self, size: int) -> Iterator[list[dict[str, Any]]]:
+        for start in range(0, len(self.new_documents), size):
+            yield [document_task(d, self.prediction_sets) for d in self.new_documents[start : start + size]]
+
+    @property
+    def prediction_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for document in self.new_documents:
+            for annotation_set in self.prediction_sets:
+                if document.id in annotation_set.documents:
+                    counts[annotation_set.origin] += 1
+        for item in self.predictions:
+            counts[item["model_version"]] += 1
+        return dict(counts)
+
+
+def check_inputs(documents: Sequence[Document], prediction_sets: Sequence[AnnotationSet]) -> None:
+    """Unique document ids and model versions; every predicted span valid on its document's text."""
+    seen: set[str] = set()
+    for document in documents:
+        if document.id in seen:
+            raise ValidationError("document id appears twice in the input", doc_id=document.id)
+        seen.add(document.id)
+    by_id = {d.id: d for d in documents}
+    origins: set[str] = set()
+    for annotation_set in prediction_sets:
+        if annotation_set.origin in origins:
+            raise ValidationError(f"two prediction sets are both named {annotation_set.origin!r}")
+        origins.add(annotation_set.origin)
+        for found in annotation_set:
+            document = by_id.get(found.doc_id)
+            if document is None:
+                continue
+            if found.text_sha256 != document.text_sha256:
+                raise ValidationError(
+                    f"predictions of {annotation_set.origin} were made against another text",
+                    doc_id=document.id,
+                    hint="re-run the extractor on the current corpus",
+                )
+            validate_spans(document.text, found.spans, doc_id=document.id, file=f"<{annotation_set.origin}>")
+
+
+def plan_push(
+    documents: Sequence[Document],
+    prediction_sets: Sequence[AnnotationSet],
+    existing: Iterable[ExistingTask],
+    *,
+    new_version: bool = False,
+) -> PushPlan:
+    """Decide, document by document, what to create; `PushRefused` for changed texts."""
+    by_doc: dict[str, list[ExistingTask]] = defaultdict(list)
+    for task in existing:
+        if task.doc_id is not None:
+            by_doc[task.doc_id].append(task)
+    plan = PushPlan(prediction_sets=prediction_sets)
+    changed: list[str] = []
+    for document in documents:
+        tasks = sorted(by_doc.get(document.id, []), key=lambda t: t.task_id)
+        same = [t for t in tasks if t.sha256 == document.text_sha256]
+        if not tasks or (not same and new_version):
+            plan.new_documents.append(document)
+            if tasks:
+                plan.new_versions.append(document.id)
+            continue
+        if not same:
+            held = ", ".join(f"task {t.task_id} has {(t.sha256 or 'no hash')[:12]}" for t in tasks)
+            changed.append(f"{document.id} ({held}, now {document.text_sha256[:12]})")
+            continue
+        plan.unchanged.append(document.id)
+        if len(same) > 1:
+            plan.duplicate_tasks[document.id] = [t.task_id for t in same]
+        present = frozenset().union(*(t.model_versions for t in same))
+        for annotation_set in prediction_sets:
+            found = annotation_set.documents.get(document.id)
+            if found is None:
+                continue
+            if annotation_set.origin in present:
+                plan.predictions_present += 1
+                continue
+            item = prediction(document.id, found.spans, annotation_set.origin)
+            item["task"] = same[0].task_id
+            plan.predictions.append(item)
+    if changed:
+        listed = "; ".join(changed[:5]) + (f"; and {len(changed) - 5} more" if len(changed) > 5 else "")
+        raise PushRefused(
+            f"{len(changed)} document(s) changed since they were pushed: {listed}; "
+            "pass --new-version to add them as new tasks (the old tasks and their annotations stay)"
+        )
+    return plan
+
+
+# ------------------------------------------------------------------------------------ config
+
+
+def config_labels(config: str) -> set[str]:
+    """The label values of a labeling config's `<Label>` tags (empty if it does not parse)."""
+    try:
+        root = ET.fromstring(config)
+    except ET.ParseError:
+        return set()
+    return {element.get("value", "") for element in root.iter("Label") if element.get("value")}
+
+
+def _same_config(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def labels_in_use(tasks: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """How many regions use each label, over annotations, drafts and predictions of an export."""
+    counts: dict[str, int] = defaultdict(int)
+    for task in tasks:
+        items = [*task.get("annotations", []), *task.get("drafts", []), *task.get("predictions", [])]
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            for region in item.get("result") or []:
+                value = region.get("value") if isinstance(region, dict) else None
+                for label in (value or {}).get("labels") or []:
+                    counts[str(label)] += 1
+    return dict(counts)
+
+
+# -------------------------------------------------------------------------------------- push
+
+
+@dataclass
+class PushReport:
+    url: str
+    project_id: int
+    project_title: str
+    project_created: bool = False
+    config_replaced: bool = False
+    tasks_created: int = 0
+    tasks_present: int = 0
+    new_versions: list[str] = field(default_factory=list)
+    predictions_created: dict[str, int] = field(default_factory=dict)
+    predictions_present: int = 0
+    duplicate_tasks: dict[str, list[int]] = field(default_factory=dict)
+    shown_model_version: str | None = None
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.project_created or self.config_replaced or self.tasks_created or self.predictions_created)
+
+    def lines(self) -> list[str]:
+        verb = "created" if self.project_created else "reused"
+        out = [f"{verb} project {self.project_title!r} (id {self.project_id}) on {self.url}"]
+        if self.config_replaced:
+            out.append("replaced its labeling config with the schema's")
+        out.append(f"tasks: {self.tasks_created} created, {self.tasks_present} already there")
+        if self.new_versions:
+            out.append(f"new versions of changed documents: {', '.join(self.new_versions)}")
+        made = ", ".join(f"{n} {version}" for version, n in sorted(self.predictions_created.items())) or "none"
+        out.append(f"predictions: {made} created, {self.predictions_present} already there")
+        if self.shown_model_version:
+            out.append(f"annotators see the predictions of {self.shown_model_version}")
+        for doc_id, ids in self.duplicate_tasks.items():
+            out.append(f"warning: document {doc_id} has {len(ids)} identical tasks ({', '.join(map(str, ids))})")
+        return out
+
+
+def existing_tasks(connection: Connection, project_id: int, *, with_model_versions: bool) -> list[ExistingTask]:
+    """The project's tasks as (id, doc id, text hash, model versions of their predictions)."""
+    refs: list[tuple[int, str | None, str | None]] = []
+    with connection.call("listing the project's tasks"):
+        for task in connection.client.tasks.list(project=project_id, include="id,data", page_size=1000):
+            data = task.data if isinstance(task.data, dict) else {}
+            doc_id, sha = data.get("doc_id"), data.get("sha256")
+            refs.append((int(task.id), str(doc_id) if doc_id is not None else None, str(sha) if sha else None))
+    versions: dict[int, set[str]] = defaultdict(set)
+    if with_model_versions and refs:
+        with connection.call("listing the project's predictions"):
+            for item in connection.client.predictions.list(project=project_id):
+                if item.task is not None and item.model_version is not None:
+                    versions[int(item.task)].add(item.model_version)
+    return [ExistingTask(tid, doc, sha, frozenset(versions.get(tid, ()))) for tid, doc, sha in refs]
+
+
+def _batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _progress_bar(total: int, description: str, enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        desc=description,
+        unit="task",
+        file=sys.stderr,
+        leave=False,
+        disable=not (enabled and total > 0 and sys.stderr.isatty()),
+    )
+
+
+def _ensure_project(
+    connection: Connection, title: str, project: Any | None, *, force: bool, timeout: float
+) -> tuple[Any, bool, bool]:
+    """(project, created, config replaced)."""
+    config = label_config_xml()
+    client = connection.client
+    if project is None:
+        with connection.call(f"creating project {title!r}"):
+            created = client.projects.create(title=title, label_config=config)
+        return created, True, False
+    current = project.label_config or ""
+    if _same_config(current, config):
+        return project, False, False
+    dropped = config_labels(current) - config_labels(config)
+    if dropped and not force:
+        from .pull import download_snapshot  # only on this rare path
+
+        tasks = download_snapshot(connection, project.id, timeout=timeout)
+        used = {label: n for label, n in labels_in_use(tasks).items() if label in dropped}
+        if used:
+            listed = ", ".join(f"{label} ({n} regions)" for label, n in sorted(used.items()))
+            raise PushRefused(
+                f"project {title!r} uses labels the schema drops: {listed}; its labeling config stays. "
+                "Map those regions to schema labels, or pass --force to replace the config anyway"
+            )
+    with connection.call(f"replacing the labeling config of project {title!r}"):
+        client.projects.update(id=project.id, label_config=config)
+    return project, False, True
+
+
+def push(
+    connection: Connection,
+    title: str,
+    documents: Sequence[Document],
+    prediction_sets: Sequence[AnnotationSet] = (),
+    *,
+    new_version: bool = False,
+    force: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+) -> PushReport:
+    """Create or reuse project `title` and bring `documents` and `prediction_sets` into it.
+
+    Pushing the same thing again adds nothing. The first prediction set's model version is what
+    annotators are shown, unless the project already shows one of the versions it has.
+    """
+    if batch_size < 1:
+        raise JinbiaoError("--batch-size must be at least 1")
+    check_inputs(documents, prediction_sets)
+    project = find_project(connection, title)
+    existing = existing_tasks(connection, project.id, with_model_versions=bool(prediction_sets)) if project else []
+    plan = plan_push(documents, prediction_sets, existing, new_version=new_version)
+    shown_before = getattr(project, "model_version", None) or None
+    project, created, replaced = _ensure_project(connection, title, project, force=force, timeout=connection.timeout)
+    report = PushReport(
+        url=connection.url,
+        project_id=int(project.id),
+        project_title=title,
+        project_created=created,
+        config_replaced=replaced,
+        tasks_present=len(plan.unchanged),
+        new_versions=plan.new_versions,
+        predictions_present=plan.predictions_present,
+        duplicate_tasks=plan.duplicate_tasks,
+    )
+    client = connection.client
+    _import_tasks(connection, int(project.id), plan, report, batch_size, progress, on_batch)
+    added = 0
+    bar = _progress_bar(len(plan.predictions), "adding predictions", progress)
+    try:
+        for batch in _batches(plan.predictions, batch_size):
+            what = f"adding predictions ({added} of {len(plan.predictions)} added so far; push again to finish)"
+            with connection.call(what):
+                client.projects.import_predictions(id=project.id, request=list(batch), request_options=NO_RETRY)
+            added += len(batch)
+            for item in batch:
+                version = item["model_version"]
+                report.predictions_created[version] = report.predictions_created.get(version, 0) + 1
+            bar.update(len(batch))
+    finally:
+        bar.close()
+    report.shown_model_version = _show_predictions(
+        connection, project.id, prediction_sets, existing, shown_before=None if created else shown_before
+    )
+    return report
+
+
+def _import_tasks(
+    connection: Connection,
+    project_id: int,
+    plan: PushPlan,
+    report: PushReport,
+    batch_size: int,
+    progress: bool,
+    on_batch: Callable[[int], None] | None,
+) -> None:
+    """Import the new tasks batch by batch, one request in flight while the next batch is built
+    and encoded."""
+    total = len(plan.new_documents)
+    bar = _progress_bar(total, "importing tasks", progress)
+    fast = connection.can_post_json
+
+    def send(batch: list[dict[str, Any]], body: bytes | None) -> None:
+        if body is not None:  # the same endpoint as `projects.import_tasks`, the body encoded by us
+            connection.post_json(f"api/projects/{project_id}/import", body)
+        else:
+            connection.client.projects.import_tasks(id=project_id, request=batch, request_options=NO_RETRY)
+
+    def settle(pending: Future[None], batch: list[dict[str, Any]]) -> None:
+        what = f"importing tasks ({report.tasks_created} of {total} imported so far; push again to finish)"
+        with connection.call(what):
+            pending.result()
+        report.tasks_created += len(batch)
+        for task in batch:
+            for item in task.get("predictions", []):
+                version = item["model_version"]
+                report.predictions_created[version] = report.predictions_created.get(version, 0) + 1
+        bar.update(len(batch))
+        if on_batch:
+            on_batch(len(batch))
+
+    in_flight: tuple[Future[None], list[dict[str, Any]]] | None = None
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinbiao-push") as uploader:
+            for batch in plan.task_batches(batch_size):
+                body = json.dumps(batch, ensure_ascii=False).encode("utf-8") if fast else None
+                if in_flight is not None:
+                    settle(*in_flight)
+                in_flight = (uploader.submit(send, batch, body), batch)
+            if in_flight is not None:
+                settle(*in_flight)
+    finally:
+        bar.close()
+
+
+def _show_predictions(
+    connection: Connection,
+    project_id: int,
+    prediction_sets: Sequence[AnnotationSet],
+    existing: Sequence[ExistingTask],
+    *,
+    shown_before: str | None,
+) -> str | None:
+    """Make annotators see the first set's predictions, unless the project already showed a version
+    it has (Label Studio's labeling view shows one model version: the project's `model_version`;
+    an import sets it to the last imported prediction's version when it was empty)."""
+    present = {version for task in existing for version in task.model_versions}
+    if shown_before and shown_before in present:
+        return shown_before
+    if not prediction_sets:
+        return shown_before
+    wanted = prediction_sets[0].origin
+    with connection.call("choosing which predictions annotators see"):
+        connection.client.projects.update(id=project_id, model_version=wanted)
+    return wanted
+
+
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "ExistingTask",
+    "PushPlan",
+    "PushRefused",
+    "PushReport",
+    "check_inputs",
+    "config_labels",
+    "existing_tasks",
+    "labels_in_use",
+    "plan_push",
+    "push",
+]
