@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,studio]"
 	@touch $@
 
-## make run: normalize the corpus, run every baseline, write out/, score, serve Label Studio
+## make run: normalize the corpus, run every baseline, write out/, score, serve Label Studio.
+## In a terminal it then waits (Ctrl-C stops the studio); in CI or with NO_SERVE=1 the studio is stopped.
 run: $(STAMP)
 	$(BIN)/jinbiao run
+	@if [ -z "$${CI:-}$${NO_SERVE:-}" ] && [ -t 0 ]; then $(BIN)/jinbiao studio wait; fi
 
 ## make test: lint, unit tests, and the integration tests against a real Label Studio + Chromium
 test: $(STAMP)

@@ -4,6 +4,6 @@ from .base import Extractor
 from .registry import UnknownExtractor, available, get_extractor, register
 
 # What `prelabel`, `push` and `make run` use when no baseline is named.
-DEFAULT_BASELINE = "union"
+DEFAULT_BASELINE = "ensemble"
 
 __all__ = ["DEFAULT_BASELINE", "Extractor", "UnknownExtractor", "available", "get_extractor", "register"]

@@ -14,8 +14,10 @@ _FACTORIES: dict[str, str] = {
     "rules": "jinbiao.baselines.rules:RuleExtractor",
     "jieba": "jinbiao.baselines.jieba_names:JiebaExtractor",
     "union": "jinbiao.baselines.union:default_union",
-    "crf": "jinbiao.baselines.crf:CRFExtractor",
+    # ensemble before crf: on a fresh checkout the ensemble trains and saves the CRF model that
+    # `crf` then loads (see baselines/ensemble.py); `crf` alone reports a missing model instead.
     "ensemble": "jinbiao.baselines.ensemble:default_ensemble",
+    "crf": "jinbiao.baselines.crf:CRFExtractor",
 }
 
 
