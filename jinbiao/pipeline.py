@@ -15,7 +15,7 @@ from jinbiao.annotate.corpus import load_corpus
 from jinbiao.annotate.ls_config import label_config_xml
 from jinbiao.annotate.prelabel import ExtractionRun, run_extractor, tasks_json
 from jinbiao.baselines import DEFAULT_BASELINE, Extractor, available, get_extractor
-from jinbiao.gold import LABELS, Document, atomic_write_text
+from jinbiao.gold import LABELS, Document, JinbiaoError, atomic_write_text
 from jinbiao.gold.io import annotation_set_jsonl
 from jinbiao.gold.paths import ARTICLES_DIR
 
@@ -24,6 +24,7 @@ from jinbiao.gold.paths import ARTICLES_DIR
 class CorpusRun:
     documents: list[Document]
     runs: dict[str, ExtractionRun] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -32,15 +33,8 @@ class CorpusRun:
 
 
 def runnable_baselines() -> list[Extractor]:
-    """Every registered extractor that can run as it is (a learned one needs its trained model)."""
-    extractors = []
-    for name in available():
-        try:
-            extractors.append(get_extractor(name))
-        except FileNotFoundError:
-            continue
-    ordered = sorted(extractors, key=lambda e: e.name != DEFAULT_BASELINE)
-    return ordered
+    """Every registered extractor, the default first (it trains what it needs on a fresh checkout)."""
+    return sorted((get_extractor(name) for name in available()), key=lambda e: e.name != DEFAULT_BASELINE)
 
 
 def run_baselines(
@@ -51,7 +45,12 @@ def run_baselines(
     documents = load_corpus(paths)
     result = CorpusRun(documents)
     for extractor in extractors if extractors is not None else runnable_baselines():
-        result.runs[extractor.name] = run_extractor(extractor, documents)
+        try:
+            result.runs[extractor.name] = run_extractor(extractor, documents)
+        except JinbiaoError as error:
+            if not extractor.trainable:
+                raise
+            result.skipped[extractor.name] = str(error)  # a learned baseline with no usable model
     result.seconds = time.perf_counter() - started
     return result
 

@@ -28,6 +28,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     headers, rows = summary_rows(result)
     print(format_table(headers, rows))
     print("wrote " + ", ".join(str(p) for p in written[:2]) + f" and {len(written) - 2} prediction files")
+    for name, reason in result.skipped.items():
+        print(f"skipped {name}: {reason}", file=sys.stderr)
 
     if not args.no_leaderboard and DOCUMENTS_DIR.is_dir() and any(DOCUMENTS_DIR.glob("*.json")):
         from jinbiao.evaluate import leaderboard_markdown
