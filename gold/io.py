@@ -27,6 +27,14 @@ GOLD_FORMAT = "jinbiao-gold/1"
 JSONL_FORMAT = "jinbiao-annotations/1"
 
 
+def _mode_for(path: Path) -> int:
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write_text(path: str | os.PathLike[str], content: str, *, overwrite: bool = True) -> Path:
     """Write `content` to a temporary file beside `path`, then rename it into place."""
     path = Path(path)
@@ -37,6 +45,7 @@ def atomic_write_text(path: str | os.PathLike[str], content: str, *, overwrite: 
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(content)
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; an output file gets the usual mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -117,6 +117,18 @@ def test_a_gold_file_whose_text_was_edited_is_refused(tmp_path):
         read_gold_document(path)
 
 
+def test_atomic_write_gives_new_files_the_usual_mode_and_keeps_an_old_files_mode(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        fresh = atomic_write_text(tmp_path / "fresh.json", "{}")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        os.chmod(fresh, 0o600)
+        atomic_write_text(fresh, "[]")
+        assert fresh.stat().st_mode & 0o777 == 0o600 and fresh.read_text() == "[]"
+    finally:
+        os.umask(umask)
+
+
 def test_atomic_write_leaves_nothing_behind_on_failure(tmp_path, monkeypatch):
     target = tmp_path / "out.json"
 
