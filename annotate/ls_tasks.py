@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from jinbiao.gold import AnnotationSet, Document, Span, ValidationError
+from jinbiao.gold import AnnotationSet, Document, DocumentAnnotations, Span, ValidationError
 
 from .ls_config import FROM_NAME, TO_NAME
 
@@ -41,6 +41,16 @@ def prediction(doc_id: str, spans: Sequence[Span], model_version: str) -> dict[s
     }
 
 
+def require_same_text(annotation_set: AnnotationSet, found: DocumentAnnotations, document: Document) -> None:
+    """Predictions made against another version of the text would land on the wrong characters."""
+    if found.text_sha256 != document.text_sha256:
+        raise ValidationError(
+            f"predictions of {annotation_set.origin} were made against another text",
+            doc_id=document.id,
+            hint="re-run the extractor on the current corpus",
+        )
+
+
 def task_data(document: Document) -> dict[str, Any]:
     return {
         "text": document.text,
@@ -58,12 +68,7 @@ def document_task(document: Document, predictions: Iterable[AnnotationSet] = ())
         found = annotation_set.documents.get(document.id)
         if found is None:
             continue
-        if found.text_sha256 != document.text_sha256:
-            raise ValidationError(
-                f"predictions of {annotation_set.origin} were made against another text",
-                doc_id=document.id,
-                hint="re-run the extractor on the current corpus",
-            )
+        require_same_text(annotation_set, found, document)
         made.append(prediction(document.id, found.spans, annotation_set.origin))
     if made:
         task["predictions"] = made

@@ -27,7 +27,7 @@ from jinbiao.gold import AnnotationSet, Document, JinbiaoError, ValidationError,
 
 from .client import Connection, find_project
 from .ls_config import label_config_xml
-from .ls_tasks import document_task, prediction
+from .ls_tasks import document_task, prediction, require_same_text
 
 DEFAULT_BATCH_SIZE = 1000
 NO_RETRY = {"max_retries": 0}  # a retried import could import twice
@@ -107,12 +107,7 @@ def check_inputs(documents: Sequence[Document], prediction_sets: Sequence[Annota
             document = by_id.get(found.doc_id)
             if document is None:
                 continue
-            if found.text_sha256 != document.text_sha256:
-                raise ValidationError(
-                    f"predictions of {annotation_set.origin} were made against another text",
-                    doc_id=document.id,
-                    hint="re-run the extractor on the current corpus",
-                )
+            require_same_text(annotation_set, found, document)
             validate_spans(document.text, found.spans, doc_id=document.id, file=f"<{annotation_set.origin}>")
 
 
