@@ -9,7 +9,9 @@ pairs (end-exclusive) form a bipartite graph; each connected component is matche
 * any other component is solved as an assignment problem (`scipy.optimize.linear_sum_assignment`).
 
 "Best" is lexicographic, most significant first: credit under the scheme (correct 1, partial ½,
-incorrect 0); then the number of matched pairs; then agreement (same label, same boundaries);
+incorrect 0); then the number of matched pairs; then agreement (same label, same boundaries,
+squared, so that one fully agreeing pair beats two half-agreeing ones and a label is credited the
+same way whichever side is gold);
 then characters of overlap; then closeness of the boundaries; then the leftmost spans (canonical
 order, that is by offsets). The score depends only on the first two tiers; the others decide
 which error a mismatch is shown as, and make the result unique.
@@ -190,7 +192,7 @@ def match(pairs: Pairs, scheme: str) -> Matching:
         tiers = [
             (credit[group], 2),
             (np.ones(len(group), dtype=np.int64), 1),
-            (agreement[group], 2),
+            (agreement[group] ** 2, 4),  # squared: a fully agreeing pair beats two half-agreeing ones
             (pairs.overlap[group], int(pairs.overlap[group].max())),
             (dmax - pairs.distance[group], dmax),
             ((ng - gi) + (npr - pj), ng + npr),
