@@ -107,7 +107,3 @@ def load_corpus_with_reports(
         loaded.append((document, result))
     return loaded
 
-
-def raw_text(document: Document, corpus_root: str | os.PathLike[str]) -> str:
-    """The decoded raw source of `document`, for showing spans in the original file."""
-    return decode_source((Path(corpus_root) / document.source).read_bytes(), document.source)

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from jinbiao.baselines import Extractor
 from jinbiao.gold import AnnotationSet, Document, atomic_write_text, validate_spans
@@ -57,6 +56,3 @@ def write_tasks(
 def write_label_config(path: str | os.PathLike[str]) -> Path:
     return atomic_write_text(path, label_config_xml())
 
-
-def load_tasks(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    return json.loads(Path(path).read_text(encoding="utf-8"))

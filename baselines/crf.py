@@ -23,7 +23,7 @@ from typing import Any
 
 import pycrfsuite
 import sklearn_crfsuite
-from jinbiao.gold import LABEL_SET, AnnotationSet, Document, JinbiaoError, Span, read_gold, read_gold_documents
+from jinbiao.gold import LABEL_SET, AnnotationSet, Document, JinbiaoError, Span, load_gold
 
 from .base import Extractor
 from .crf_features import DEFAULT_FEATURES, FEATURES_VERSION, GROUPS, FeatureConfig, sentence_bounds, text_features
@@ -261,8 +261,7 @@ def train_crf(
     if not gold_path.exists():
         raise JinbiaoError(f"{gold_path}: no gold to train on (no such directory); pass --gold DIR")
     started = time.perf_counter()
-    gold = read_gold(gold_path)
-    documents = sorted(read_gold_documents(gold_path), key=lambda d: d.id)
+    gold, documents = load_gold(gold_path)
     extractor = CRFExtractor(
         model_dir, features=features, scheme=scheme, params=params, gold_dir=gold_path, msra_dir=msra_dir
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from jinbiao.gold import AnnotationSet, JinbiaoError, atomic_write_text, read_gold
+from jinbiao.gold.io import gold_files
 from jinbiao.gold.paths import DOCUMENTS_DIR
 
 from .crf_features import FEATURES_VERSION
@@ -61,7 +62,7 @@ def default_gold_dir() -> Path:
 
 def has_gold(gold_dir: str | os.PathLike[str]) -> bool:
     path = Path(gold_dir)
-    return path.is_dir() and any(p.suffix == ".json" and not p.name.startswith(".") for p in path.iterdir())
+    return path.is_dir() and bool(gold_files(path))
 
 
 def training_hash(gold: AnnotationSet, doc_ids: list[str] | None = None) -> str:

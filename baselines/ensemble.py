@@ -25,7 +25,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from jinbiao.gold import LABEL_SET, AnnotationSet, Document, Span, read_gold, read_gold_documents
+from jinbiao.gold import LABEL_SET, AnnotationSet, Document, Span, load_gold
 
 from .base import Extractor
 from .crf import SHIPPED_GOLD, CRFExtractor, train_crf
@@ -124,7 +124,8 @@ class EnsembleExtractor(Extractor):
                 )
             except OSError as error:  # an unwritable model directory: keep the model in memory only
                 self.warn(f"ensemble: cannot save the CRF model ({error}); using it unsaved")
-                self.crf.fit(read_gold_documents(gold_dir), read_gold(gold_dir))
+                gold, documents = load_gold(gold_dir)
+                self.crf.fit(documents, gold)
                 return
             result.extractor.gold_dir = self.crf.gold_dir
             self.crf = result.extractor

@@ -32,7 +32,7 @@ from jinbiao.baselines import get_extractor
 from jinbiao.baselines.crf import CRFExtractor
 from jinbiao.baselines.ensemble import EnsembleExtractor
 from jinbiao.baselines.simplified import to_simplified
-from jinbiao.gold import read_gold, read_gold_documents
+from jinbiao.gold import load_gold
 from jinbiao.gold.paths import ARTICLES_DIR, DOCUMENTS_DIR
 
 TRAIN_TARGET_SECONDS = 60.0
@@ -61,8 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if not DOCUMENTS_DIR.is_dir():
         print(f"no gold in {DOCUMENTS_DIR}: nothing to train on", file=sys.stderr)
         return 1
-    gold = read_gold(DOCUMENTS_DIR)
-    gold_documents = sorted(read_gold_documents(DOCUMENTS_DIR), key=lambda d: d.id)
+    gold, gold_documents = load_gold(DOCUMENTS_DIR)
     gold_chars = sum(len(d.text) for d in gold_documents)
 
     crf = CRFExtractor()

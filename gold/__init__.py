@@ -8,6 +8,7 @@ from .document import Document, sha256_bytes, sha256_text
 from .errors import JinbiaoError, ValidationError
 from .io import (
     atomic_write_text,
+    load_gold,
     read_annotations,
     read_gold,
     read_gold_document,
@@ -34,6 +35,7 @@ __all__ = [
     "ValidationError",
     "atomic_write_text",
     "is_label",
+    "load_gold",
     "read_annotations",
     "read_gold",
     "read_gold_document",

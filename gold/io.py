@@ -158,13 +158,17 @@ def gold_files(directory: str | os.PathLike[str]) -> list[Path]:
     return sorted(p for p in Path(directory).glob("*.json") if not p.name.startswith("."))
 
 
-def read_gold(path: str | os.PathLike[str], *, name: str = "gold", labels: frozenset[str] = LABEL_SET) -> AnnotationSet:
-    """A gold directory (or one gold file) as an annotation set that carries the texts."""
+def load_gold(
+    path: str | os.PathLike[str], *, name: str = "gold", labels: frozenset[str] = LABEL_SET
+) -> tuple[AnnotationSet, list[Document]]:
+    """A gold directory (or one gold file), read once: its annotation set (carrying the texts) and
+    its documents (carrying the offset maps), in document id order."""
     path = Path(path)
     files = gold_files(path) if path.is_dir() else [path]
     if not files:
         raise ValidationError("no gold files (*.json) here", file=str(path))
     annotation_set = AnnotationSet(name=name, kind="gold")
+    documents: list[Document] = []
     annotators: set[str] = set()
     for file in files:
         document, spans, who = read_gold_document(file, labels=labels)
@@ -172,14 +176,18 @@ def read_gold(path: str | os.PathLike[str], *, name: str = "gold", labels: froze
         if document.id in annotation_set.documents:
             raise ValidationError("document appears in two gold files", file=str(file), doc_id=document.id)
         annotation_set.add(DocumentAnnotations(document.id, document.text_sha256, spans, document.text))
+        documents.append(document)
     annotation_set.meta["annotators"] = sorted(annotators)
-    return annotation_set
+    return annotation_set, sorted(documents, key=lambda d: d.id)
+
+
+def read_gold(path: str | os.PathLike[str], *, name: str = "gold", labels: frozenset[str] = LABEL_SET) -> AnnotationSet:
+    """A gold directory (or one gold file) as an annotation set that carries the texts."""
+    return load_gold(path, name=name, labels=labels)[0]
 
 
 def read_gold_documents(path: str | os.PathLike[str]) -> list[Document]:
-    path = Path(path)
-    files = gold_files(path) if path.is_dir() else [path]
-    return [read_gold_document(file)[0] for file in files]
+    return load_gold(path)[1]
 
 
 # --------------------------------------------------------------------------------------- JSONL

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from jinbiao.baselines import Extractor, available, get_extractor
 from jinbiao.evaluate import Leaderboard, leaderboard, write_leaderboard
-from jinbiao.gold import AnnotationSet, Document, DocumentAnnotations, JinbiaoError, read_gold, read_gold_documents
+from jinbiao.gold import AnnotationSet, Document, DocumentAnnotations, JinbiaoError, load_gold
+from jinbiao.gold.paths import DOCUMENTS_DIR
 
-DEFAULT_GOLD_DIR = "gold/documents"
+DEFAULT_GOLD_DIR = DOCUMENTS_DIR
 
 
 @dataclass
@@ -29,17 +30,10 @@ class LeaderboardRun:
 
 
 def resolve_gold_dir(gold_dir: str | os.PathLike[str] = DEFAULT_GOLD_DIR) -> Path:
-    """`gold_dir` if it exists, else the gold shipped inside the installed package."""
     path = Path(gold_dir)
-    if path.exists():
-        return path
-    if str(gold_dir) == DEFAULT_GOLD_DIR:
-        import jinbiao.gold
-
-        shipped = Path(jinbiao.gold.__file__).parent / "documents"
-        if shipped.exists():
-            return shipped
-    raise JinbiaoError(f"{gold_dir}: no gold here (no such directory)")
+    if not path.exists():
+        raise JinbiaoError(f"{gold_dir}: no gold here (no such directory)")
+    return path
 
 
 def _load(name: str, factory: Callable[[str], Extractor]) -> Extractor:
@@ -119,8 +113,7 @@ def run_leaderboard(
 ) -> LeaderboardRun:
     """Score `baselines` (default: every registered one) on the gold; write `out_dir` unless None."""
     path = resolve_gold_dir(gold_dir)
-    gold = read_gold(path)
-    documents = sorted(read_gold_documents(path), key=lambda d: d.id)
+    gold, documents = load_gold(path)
     names = list(baselines) if baselines else available()
     if not names:
         raise JinbiaoError("no baselines to score")

@@ -20,7 +20,7 @@ from jinbiao.annotate import studio
 from jinbiao.annotate.client import connect
 from jinbiao.annotate.gold_roundtrip import gold_round_trip
 from jinbiao.annotate.mentions import align_mentions, read_mentions
-from jinbiao.gold import AnnotationSet, atomic_write_text, read_gold, read_gold_documents
+from jinbiao.gold import AnnotationSet, atomic_write_text, load_gold
 from jinbiao.gold.paths import ANNOTATIONS_DIR, DOCUMENTS_DIR
 
 
@@ -39,8 +39,7 @@ def main() -> int:
     root = Path(args.studio_dir or tempfile.mkdtemp(prefix="jinbiao-provenance-"))
     status = studio.start(root, timeout=600)
     try:
-        gold = read_gold(DOCUMENTS_DIR)
-        documents = read_gold_documents(DOCUMENTS_DIR)
+        gold, documents = load_gold(DOCUMENTS_DIR)
         connection = connect(status.url, studio.credentials(root).token, interactive=False, timeout=300)
         trip = gold_round_trip(connection, "jinbiao gold", documents, gold, [union_prelabels(documents)])
         problems = [str(p) for p in trip.result.problems] + trip.differences(gold)

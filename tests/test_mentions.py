@@ -36,3 +36,13 @@ def test_read_mentions_keeps_the_occurrence(tmp_path):
     path.write_text("{not json}\n")
     with pytest.raises(MentionError, match="line 1 is not a mention record"):
         read_mentions(path)
+
+
+def test_spans_written_as_mentions_align_back_to_the_same_spans(seed_documents):
+    from jinbiao.annotate.mentions import spans_to_mentions
+    from jinbiao.baselines import get_extractor
+
+    document = seed_documents["000_a6fffb90fc454c54"]
+    spans = get_extractor("rules").extract(document)
+    mentions = spans_to_mentions(document, spans)
+    assert [s.key for s in align_mentions(document, mentions)] == [s.key for s in spans]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jinbiao.gold import JinbiaoError, atomic_write_text
+from jinbiao.gold.paths import DOCUMENTS_DIR
 
 SCHEME_CHOICES = ("strict", "exact", "partial", "type", "chars", "all")
 FORMAT_CHOICES = ("text", "csv", "json", "markdown")
@@ -103,7 +104,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run every registered baseline (trainable ones cross-validated leave-one-document-out) "
         "on the gold, score them, test each against the best, and write results/.",
     )
-    board.add_argument("--gold-dir", default="gold/documents", help="gold directory (default: gold/documents)")
+    board.add_argument("--gold-dir", default=str(DOCUMENTS_DIR), help="gold directory (default: the shipped gold)")
     board.add_argument("--baseline", action="append", dest="baselines", metavar="NAME", help="only these (repeatable)")
     board.add_argument("--out-dir", default="results", help="where to write the reports (default: results)")
     board.add_argument("--no-write", action="store_true", help="print only")
