@@ -23,6 +23,7 @@ from typing import Any
 
 import pycrfsuite
 import sklearn_crfsuite
+
 from jinbiao.gold import LABEL_SET, AnnotationSet, Document, JinbiaoError, Span, load_gold
 
 from .base import Extractor

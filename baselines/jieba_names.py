@@ -14,6 +14,7 @@ import threading
 
 import jieba
 import jieba.posseg
+
 from jinbiao.gold import Document, Span
 
 from .base import Extractor

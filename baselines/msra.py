@@ -38,6 +38,7 @@ from typing import Any
 
 import pycrfsuite
 import sklearn_crfsuite
+
 from jinbiao.gold import atomic_write_text
 
 from .crf_features import FeatureConfig, sentence_bounds, text_features

@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 import jieba
 import jieba.posseg
+
 from jinbiao.annotate.corpus import load_corpus
 from jinbiao.baselines import get_extractor
 from jinbiao.baselines.crf import CRFExtractor

@@ -15,12 +15,13 @@ import time
 
 import jieba
 import jieba.posseg
+
 from jinbiao.annotate.corpus import load_corpus
-from jinbiao.annotate.prelabel import run_extractor, tasks_json
 from jinbiao.baselines import get_extractor
 from jinbiao.baselines.simplified import to_simplified
 from jinbiao.gold import Document
 from jinbiao.gold.paths import ARTICLES_DIR
+from jinbiao.prelabel import run_extractor, tasks_json
 
 TRADITIONAL = "002_a8adb62852f88d4e"
 

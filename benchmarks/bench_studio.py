@@ -8,7 +8,7 @@ Starts a temporary local studio (or uses the one in --studio-dir, left running),
 predicted spans each, and times:
 
 * push: a bare `projects.import_tasks` of the ready-made tasks into a fresh project (one call),
-  against `jinbiao.annotate.push.push` of the same documents and predictions into another fresh
+  against `jinbiao.annotate.labelstudio.push.push` of the same documents and predictions into another fresh
   project (building the tasks, checks, batches of 250). Each twice, best of two; ratio of
   throughputs (push / bare), to be ≥ 0.9;
 * pull: in a project holding the tasks with one annotation each, a bare snapshot export
@@ -28,13 +28,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinbiao.annotate import studio
-from jinbiao.annotate.client import Connection, connect
 from jinbiao.annotate.corpus import load_corpus
-from jinbiao.annotate.ls_config import label_config_xml
-from jinbiao.annotate.ls_tasks import build_tasks
-from jinbiao.annotate.pull import ALL_ANNOTATIONS, SERIALIZATION, pull
-from jinbiao.annotate.push import push
+from jinbiao.annotate.labelstudio import server
+from jinbiao.annotate.labelstudio.client import Connection, connect
+from jinbiao.annotate.labelstudio.config import label_config_xml
+from jinbiao.annotate.labelstudio.pull import ALL_ANNOTATIONS, SERIALIZATION, pull
+from jinbiao.annotate.labelstudio.push import push
+from jinbiao.annotate.labelstudio.tasks import build_tasks
 from jinbiao.gold import LABELS, AnnotationSet, Document
 from jinbiao.gold.paths import ARTICLES_DIR
 
@@ -121,10 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     own = args.studio_dir is None
     root = Path(args.studio_dir or tempfile.mkdtemp(prefix="jinbiao-bench-studio-"))
     print(f"starting Label Studio in {root} …", file=sys.stderr)
-    seconds, started = timed(lambda: studio.start(root, port=8180, timeout=400))
+    seconds, started = timed(lambda: server.start(root, port=8180, timeout=400))
     print(f"Label Studio up at {started.url} in {seconds:.0f} s", file=sys.stderr)
     try:
-        connection = connect(started.url, studio.credentials(root).token, timeout=900, interactive=False)
+        connection = connect(started.url, server.credentials(root).token, timeout=900, interactive=False)
         documents = make_documents(args.tasks, args.chars)
         predictions = make_predictions(documents, args.spans)
         tasks = build_tasks(documents, [predictions])
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pull time ratio (pull / bare):       {pull_ratio:.2f}  (goal ≤ 1.50) {pull_verdict}")
     finally:
         if own:
-            studio.stop(root)
+            server.stop(root)
     return 0
 
 

@@ -7,6 +7,9 @@ error analysis, reports and plots. Depends only on `jinbiao.gold`: it scores spa
 >>> print(classification_report(alignment))        # scikit-learn-like table
 """
 
+if __name__ != "jinbiao.evaluate":  # the folder imported by its bare name from the checkout root
+    raise ImportError("this folder is installed as jinbiao.evaluate: write `import jinbiao.evaluate`")
+
 from .agreement import (
     Agreement,
     agreement,

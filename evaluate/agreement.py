@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
 from jinbiao.gold import LABELS, AnnotationSet, DocumentAnnotations, JinbiaoError
 
 from .alignment import align

@@ -20,6 +20,7 @@ from itertools import chain
 from operator import attrgetter
 
 import numpy as np
+
 from jinbiao.gold import LABEL_SET, LABELS, Span, ValidationError
 
 from .inputs import SpansLike, as_annotation_set, check_against_gold

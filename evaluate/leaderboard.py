@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
 from jinbiao.gold import JinbiaoError, atomic_write_text
 
 from .alignment import Alignment, align

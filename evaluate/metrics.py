@@ -19,6 +19,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+
 from jinbiao.gold import JinbiaoError
 
 from .alignment import Alignment

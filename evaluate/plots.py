@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from jinbiao.gold import LABEL_BY_NAME
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from jinbiao.gold import LABEL_BY_NAME
 
 
 def _png(figure: Figure) -> bytes:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from jinbiao.gold import LABEL_BY_NAME, Span, atomic_write_text
 
 from .alignment import Alignment

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from jinbiao.gold import JinbiaoError, atomic_write_text
 
 from .alignment import Alignment

@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 
 import numpy as np
 import pandas as pd
+
 from jinbiao.gold import LABEL_SET, JinbiaoError
 
 from .alignment import Alignment, align

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
+
 from jinbiao.gold import JinbiaoError
 
 from .alignment import Alignment

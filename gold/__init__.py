@@ -3,6 +3,9 @@
 Standard library only, so every other part can depend on it.
 """
 
+if __name__ != "jinbiao.gold":  # the folder imported by its bare name from the checkout root
+    raise ImportError("this folder is installed as jinbiao.gold: write `import jinbiao.gold`")
+
 from .annotation_set import AnnotationSet, DocumentAnnotations
 from .document import Document, sha256_bytes, sha256_text
 from .errors import JinbiaoError, ValidationError

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinbiao.annotate.corpus import load_corpus
-from jinbiao.annotate.ls_config import label_config_xml
-from jinbiao.annotate.prelabel import ExtractionRun, run_extractor, tasks_json
+from jinbiao.annotate.labelstudio.config import label_config_xml
 from jinbiao.baselines import DEFAULT_BASELINE, Extractor, available, get_extractor
 from jinbiao.gold import LABELS, Document, JinbiaoError, atomic_write_text
 from jinbiao.gold.io import annotation_set_jsonl
 from jinbiao.gold.paths import ARTICLES_DIR
+from jinbiao.prelabel import ExtractionRun, run_extractor, tasks_json
 
 
 @dataclass
@@ -109,11 +109,11 @@ def serve_for_annotation(
     progress: bool = False,
 ) -> Served:
     """Start the local studio (idempotent) and push the documents with `baseline`'s predictions."""
-    from jinbiao.annotate import studio
-    from jinbiao.annotate.client import connect
-    from jinbiao.annotate.push import push
+    from jinbiao.annotate.labelstudio import server
+    from jinbiao.annotate.labelstudio.client import connect
+    from jinbiao.annotate.labelstudio.push import push
 
-    status = studio.start(studio_path)
+    status = server.start(studio_path)
     connection = connect(studio_path=studio_path, interactive=False)
     predictions = [result.runs[baseline].annotation_set] if baseline in result.runs else []
     report = push(connection, title, result.documents, predictions, progress=progress)
@@ -121,7 +121,7 @@ def serve_for_annotation(
     return Served(
         url=url,
         project_url=f"{url}/projects/{report.project_id}/data",
-        username=studio.credentials(studio_path).username,
+        username=server.credentials(studio_path).username,
         push_lines=report.lines(),
     )
 

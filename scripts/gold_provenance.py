@@ -16,10 +16,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from jinbiao.annotate import studio
-from jinbiao.annotate.client import connect
-from jinbiao.annotate.gold_roundtrip import gold_round_trip
-from jinbiao.annotate.mentions import align_mentions, read_mentions
+from jinbiao.annotate.authoring.mentions import align_mentions, read_mentions
+from jinbiao.annotate.labelstudio import server
+from jinbiao.annotate.labelstudio.client import connect
+from jinbiao.annotate.labelstudio.gold_roundtrip import gold_round_trip
 from jinbiao.gold import AnnotationSet, atomic_write_text, load_gold
 from jinbiao.gold.paths import ANNOTATIONS_DIR, DOCUMENTS_DIR
 
@@ -37,10 +37,10 @@ def main() -> int:
     parser.add_argument("--studio-dir", help="an existing studio directory (default: a fresh temporary one)")
     args = parser.parse_args()
     root = Path(args.studio_dir or tempfile.mkdtemp(prefix="jinbiao-provenance-"))
-    status = studio.start(root, timeout=600)
+    status = server.start(root, timeout=600)
     try:
         gold, documents = load_gold(DOCUMENTS_DIR)
-        connection = connect(status.url, studio.credentials(root).token, interactive=False, timeout=300)
+        connection = connect(status.url, server.credentials(root).token, interactive=False, timeout=300)
         trip = gold_round_trip(connection, "jinbiao gold", documents, gold, [union_prelabels(documents)])
         problems = [str(p) for p in trip.result.problems] + trip.differences(gold)
         if problems:
@@ -52,7 +52,7 @@ def main() -> int:
         return 0
     finally:
         if not args.studio_dir:
-            studio.stop(root)
+            server.stop(root)
 
 
 if __name__ == "__main__":

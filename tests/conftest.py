@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 
 import pytest
+
 from jinbiao.annotate.corpus import load_corpus
 from jinbiao.gold import Document
 from jinbiao.gold.paths import ARTICLES_DIR

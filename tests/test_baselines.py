@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from jinbiao.baselines import available, get_extractor
 from jinbiao.baselines import simplified as simplified_module
 from jinbiao.baselines.rules import RuleExtractor

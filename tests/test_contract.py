@@ -4,6 +4,7 @@ import json
 import os
 
 import pytest
+
 from jinbiao.gold import (
     LABELS,
     AnnotationSet,

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
+
 from jinbiao.annotate.corpus import CorpusError, EncodingWarning, load_corpus
+from jinbiao.cli import main
 from jinbiao.gold import sha256_bytes
 from jinbiao.gold.paths import ARTICLES_DIR
-
-from jinbiao.cli import main
 
 SEEDS = ARTICLES_DIR.parent.parent.parent / "shared" / "seeds"
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tiny_corpus import FAST, TINY, tiny_documents, tiny_gold
+
 from jinbiao.baselines import get_extractor
 from jinbiao.baselines.crf import CRFExtractor, train_crf
 from jinbiao.baselines.crf_features import (
@@ -26,10 +28,8 @@ from jinbiao.baselines.crf_model import (
     training_hash,
 )
 from jinbiao.baselines.crf_tags import spans_to_tags, tags_to_spans, trim_span
-from jinbiao.gold import LABEL_SET, Document, JinbiaoError, validate_spans, write_gold_document
-from tiny_corpus import FAST, TINY, tiny_documents, tiny_gold
-
 from jinbiao.cli import main
+from jinbiao.gold import LABEL_SET, Document, JinbiaoError, validate_spans, write_gold_document
 from jinbiao.leaderboard import cross_validated
 
 

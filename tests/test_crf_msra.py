@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from jinbiao.baselines import msra
 from jinbiao.baselines.crf import CRFExtractor
 from jinbiao.baselines.crf_features import FeatureConfig, text_features

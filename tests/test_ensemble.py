@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tiny_corpus import FAST, TINY, tiny_documents, tiny_gold
+
 from jinbiao.baselines import get_extractor
 from jinbiao.baselines.base import Extractor
 from jinbiao.baselines.crf import CRFExtractor
 from jinbiao.baselines.crf_model import META_FILE, MissingModelError
 from jinbiao.baselines.ensemble import EnsembleExtractor, propagate_names
 from jinbiao.gold import LABEL_SET, Document, Span, validate_spans, write_gold_document
-from tiny_corpus import FAST, TINY, tiny_documents, tiny_gold
-
 from jinbiao.leaderboard import cross_validated
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.metrics import cohen_kappa_score
+from test_evaluate_helpers import TEXT, sp
+
 from jinbiao.evaluate import (
     agreement,
     cohen_kappa_chars,
@@ -12,8 +15,6 @@ from jinbiao.evaluate import (
     pairwise_f1,
 )
 from jinbiao.gold import JinbiaoError
-from sklearn.metrics import cohen_kappa_score
-from test_evaluate_helpers import TEXT, sp
 
 
 def test_krippendorff_canonical_example():

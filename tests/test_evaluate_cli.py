@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from jinbiao.gold import AnnotationSet, Document, write_gold_document, write_jsonl
 
 from jinbiao.cli import main
+from jinbiao.gold import AnnotationSet, Document, write_gold_document, write_jsonl
 
 TEXT1 = "张三在北京工作。\n李四去了上海市政府开会。"
 TEXT2 = "王五在广州。"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+from test_evaluate_helpers import TEXT, sp
+
 from jinbiao.evaluate import align, confusion_matrix, error_summary, errors
 from jinbiao.gold import AnnotationSet, DocumentAnnotations
-from test_evaluate_helpers import TEXT, sp
 
 GOLD = {"d": [sp(0, 3, "PERSON"), sp(5, 8, "ORG"), sp(10, 14, "GPE"), sp(20, 24, "DATE"), sp(30, 32, "MONEY")]}
 PRED = {"d": [sp(0, 3, "PERSON"), sp(5, 8, "GPE"), sp(10, 12, "GPE"), sp(20, 25, "TIME"), sp(40, 42, "ORG")]}

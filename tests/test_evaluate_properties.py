@@ -7,9 +7,10 @@ import random
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_evaluate_helpers import TEXT
+
 from jinbiao.evaluate import ALL_SCHEMES, align, errors, score
 from jinbiao.gold import Span
-from test_evaluate_helpers import TEXT
 
 LABELS = ["PERSON", "ORG", "GPE"]
 

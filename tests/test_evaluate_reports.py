@@ -8,6 +8,8 @@ import re
 
 import pandas as pd
 import pytest
+from test_evaluate_helpers import TEXT, sp
+
 from jinbiao.evaluate import (
     align,
     classification_report,
@@ -20,7 +22,6 @@ from jinbiao.evaluate import (
     write_leaderboard,
 )
 from jinbiao.gold import LABEL_BY_NAME, AnnotationSet, DocumentAnnotations, JinbiaoError
-from test_evaluate_helpers import TEXT, sp
 
 GOLD = {"d": [sp(0, 2, "PERSON"), sp(3, 5, "PERSON"), sp(6, 8, "ORG")]}
 PRED = {"d": [sp(0, 2, "PERSON"), sp(6, 8, "GPE")]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from jinbiao.gold import LABELS, read_gold, read_gold_documents
 from jinbiao.gold.lint import lint_gold, read_waivers
 from jinbiao.gold.paths import ARTICLES_DIR, DOCUMENTS_DIR, GOLD_DIR

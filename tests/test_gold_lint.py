@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import json
 
+from jinbiao.cli import main
 from jinbiao.gold import Document, write_gold_document
 from jinbiao.gold.lint import Waiver, lint_gold
-
-from jinbiao.cli import main
 
 TEXT_A = "北京市国资委召开会议。北京市经济平稳。约1200万元，近60%左右。"
 TEXT_B = "《关于减免租金的通知》发布。北京的企业，2020年。"

@@ -6,10 +6,10 @@ import json
 from typing import ClassVar
 
 import pytest
-from jinbiao.baselines import Extractor, registry
-from jinbiao.gold import Document, JinbiaoError, Span, read_gold, read_gold_documents, write_gold_document
 
+from jinbiao.baselines import Extractor, registry
 from jinbiao.cli import main
+from jinbiao.gold import Document, JinbiaoError, Span, read_gold, read_gold_documents, write_gold_document
 from jinbiao.leaderboard import predict, run_leaderboard
 
 

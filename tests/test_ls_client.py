@@ -6,10 +6,18 @@ import socket
 from pathlib import Path
 
 import pytest
-from jinbiao.annotate import client
-from jinbiao.annotate.client import Connection, Endpoint, LabelStudioError, connect, describe_error, resolve, safe_url
 from label_studio_sdk.core.api_error import ApiError
 
+from jinbiao.annotate.labelstudio import client
+from jinbiao.annotate.labelstudio.client import (
+    Connection,
+    Endpoint,
+    LabelStudioError,
+    connect,
+    describe_error,
+    resolve,
+    safe_url,
+)
 from jinbiao.cli import main
 
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jinbiao.annotate.ls_export import (
+
+from jinbiao.annotate.labelstudio.export import (
     ExportFormatError,
     convert_export,
     detect_format,

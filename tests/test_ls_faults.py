@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jinbiao.annotate.client import LabelStudioError, connect
-from jinbiao.annotate.pull import pull
 
+from jinbiao.annotate.labelstudio.client import LabelStudioError, connect
+from jinbiao.annotate.labelstudio.pull import pull
 from jinbiao.cli import main
 
 KEY = "0123456789abcdef0123456789abcdef01234567"

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from jinbiao.annotate.pull import PullFailed, pull_file
-from jinbiao.gold import Document, JinbiaoError, read_gold_document, read_jsonl
 
+from jinbiao.annotate.labelstudio.pull import PullFailed, pull_file
 from jinbiao.cli import main
+from jinbiao.gold import Document, JinbiaoError, read_gold_document, read_jsonl
 
 DATA = Path(__file__).parent / "data" / "labelstudio"
 TEXT_A = "𠮷野家在北京开店。\r\n上海的𠮷田先生说：“好。”\r\n2020年5月9日，深圳市人民政府发布通知。"

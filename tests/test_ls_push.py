@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from jinbiao.annotate.ls_config import label_config_xml
-from jinbiao.annotate.push import (
+
+from jinbiao.annotate.labelstudio.config import label_config_xml
+from jinbiao.annotate.labelstudio.push import (
     ExistingTask,
     PushRefused,
     check_inputs,

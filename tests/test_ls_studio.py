@@ -11,41 +11,41 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from jinbiao.annotate import studio
 
+from jinbiao.annotate.labelstudio import server
 from jinbiao.cli import main
 
 
 def test_studio_dir_comes_from_the_argument_then_the_environment_then_the_project_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(studio.ENV_STUDIO_DIR, raising=False)
+    monkeypatch.delenv(server.ENV_STUDIO_DIR, raising=False)
     (tmp_path / "proj" / "sub").mkdir(parents=True)
     (tmp_path / "proj" / "pyproject.toml").write_text("", encoding="utf-8")
     monkeypatch.chdir(tmp_path / "proj" / "sub")
-    assert studio.studio_dir() == tmp_path / "proj" / ".jinbiao" / "studio"
-    monkeypatch.setenv(studio.ENV_STUDIO_DIR, str(tmp_path / "elsewhere"))
-    assert studio.studio_dir() == tmp_path / "elsewhere"
-    assert studio.studio_dir(tmp_path / "given") == tmp_path / "given"
+    assert server.studio_dir() == tmp_path / "proj" / ".jinbiao" / "studio"
+    monkeypatch.setenv(server.ENV_STUDIO_DIR, str(tmp_path / "elsewhere"))
+    assert server.studio_dir() == tmp_path / "elsewhere"
+    assert server.studio_dir(tmp_path / "given") == tmp_path / "given"
 
 
 def test_credentials_are_made_once_and_readable_by_the_owner_only(tmp_path: Path) -> None:
-    paths = studio.StudioPaths(tmp_path / "studio")
-    made = studio.ensure_credentials(paths)
+    paths = server.StudioPaths(tmp_path / "studio")
+    made = server.ensure_credentials(paths)
     mode = stat.S_IMODE(paths.credentials.stat().st_mode)
     assert mode == 0o600
     assert stat.S_IMODE(paths.root.stat().st_mode) == 0o700
-    assert studio.ensure_credentials(paths) == made
+    assert server.ensure_credentials(paths) == made
     assert made.username == "admin@jinbiao.local" and len(made.token) == 40
     assert made.password not in repr(made) and made.token not in repr(made)
     os.chmod(paths.credentials, 0o644)
-    assert studio.read_credentials(paths) == made
+    assert server.read_credentials(paths) == made
     assert stat.S_IMODE(paths.credentials.stat().st_mode) == 0o600
 
 
 def test_missing_credentials_say_how_to_start(tmp_path: Path) -> None:
-    with pytest.raises(studio.StudioError) as error:
-        studio.credentials(tmp_path)
+    with pytest.raises(server.StudioError) as error:
+        server.credentials(tmp_path)
     assert str(error.value) == (
         f"no local studio in {tmp_path} (no credentials.json); start one with `jinbiao studio start`"
     )
@@ -56,8 +56,8 @@ def test_port_is_read_from_what_the_server_announces() -> None:
         "*** WARNING! ***\n* Port 8080 is in use.\n* Trying to start at 8081\n****************\n"
         "Starting development server at http://127.0.0.1:8081/\nQuit the server with CONTROL-C.\n"
     )
-    assert studio.port_from_log(log) == 8081
-    assert studio.port_from_log("Initializing database..\n") is None
+    assert server.port_from_log(log) == 8081
+    assert server.port_from_log("Initializing database..\n") is None
 
 
 def test_the_server_gets_no_remote_credentials_and_no_telemetry(
@@ -65,34 +65,34 @@ def test_the_server_gets_no_remote_credentials_and_no_telemetry(
 ) -> None:
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", "remote-secret")
     monkeypatch.setenv("LABEL_STUDIO_URL", "https://ls.example.org")
-    paths = studio.StudioPaths(tmp_path)
-    env = studio.server_environment(paths, studio.StudioCredentials("a@b.cd", "pw", "t" * 40))
+    paths = server.StudioPaths(tmp_path)
+    env = server.server_environment(paths, server.StudioCredentials("a@b.cd", "pw", "t" * 40))
     assert "LABEL_STUDIO_API_KEY" not in env and "LABEL_STUDIO_URL" not in env
     assert env["SENTRY_DSN"] == "" and env["FRONTEND_SENTRY_DSN"] == ""
     assert env["LATEST_VERSION_CHECK"] == "false" and env["COLLECT_ANALYTICS"] == "false"
     assert env["LABEL_STUDIO_BASE_DATA_DIR"] == str(paths.data_dir)
-    command = studio.server_command(paths, 8123)
+    command = server.server_command(paths, 8123)
     assert command[command.index("--internal-host") + 1] == "127.0.0.1"
     assert command[command.index("--port") + 1] == "8123"
 
 
 def test_a_stale_pid_file_is_noticed_and_cleared(tmp_path: Path) -> None:
-    paths = studio.StudioPaths(tmp_path)
+    paths = server.StudioPaths(tmp_path)
     finished = subprocess.Popen(["true"])
     finished.wait()
     paths.state.write_text(json.dumps({"pid": finished.pid, "port": 8080, "url": "http://127.0.0.1:8080"}))
-    assert studio.status(tmp_path).stale
-    assert studio.stop(tmp_path) == studio.StopResult(was_running=False, stale=True)
+    assert server.status(tmp_path).stale
+    assert server.stop(tmp_path) == server.StopResult(was_running=False, stale=True)
     assert not paths.state.exists()
-    assert studio.stop(tmp_path) == studio.StopResult(was_running=False)
+    assert server.stop(tmp_path) == server.StopResult(was_running=False)
 
 
 def test_a_pid_that_is_not_our_server_is_never_signalled(tmp_path: Path) -> None:
-    paths = studio.StudioPaths(tmp_path)
+    paths = server.StudioPaths(tmp_path)
     other = subprocess.Popen(["sleep", "30"])
     try:
         paths.state.write_text(json.dumps({"pid": other.pid, "port": 8080, "url": "http://127.0.0.1:8080"}))
-        assert studio.stop(tmp_path).stale
+        assert server.stop(tmp_path).stale
         assert other.poll() is None  # still running: stop only signals the process it started
     finally:
         other.terminate()
@@ -103,8 +103,8 @@ def test_start_without_label_studio_installed_says_how_to_install(tmp_path: Path
     python = shutil.which("python3", path="/usr/bin:/bin")
     if python is None or subprocess.run([python, "-c", "import label_studio"], capture_output=True).returncode == 0:
         pytest.skip("no system Python without label-studio to stand for a bare environment")
-    with pytest.raises(studio.StudioError) as error:
-        studio.start(tmp_path, python=python)
+    with pytest.raises(server.StudioError) as error:
+        server.start(tmp_path, python=python)
     assert str(error.value) == (
         f"Label Studio is not installed in this environment ({python}); "
         "install it with `pip install 'jinbiao[studio]'` (or run `make run`, which does)"

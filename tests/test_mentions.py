@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from jinbiao.annotate.mentions import Mention, MentionError, align_mentions, read_mentions, render_numbered
+
+from jinbiao.annotate.authoring.mentions import Mention, MentionError, align_mentions, read_mentions, render_numbered
 from jinbiao.gold import Document
 
 TEXT = "标题\n\n首农食品建“24小时保障体系”，即24小时生产，24小时配送。"
@@ -39,7 +40,7 @@ def test_read_mentions_keeps_the_occurrence(tmp_path):
 
 
 def test_spans_written_as_mentions_align_back_to_the_same_spans(seed_documents):
-    from jinbiao.annotate.mentions import spans_to_mentions
+    from jinbiao.annotate.authoring.mentions import spans_to_mentions
     from jinbiao.baselines import get_extractor
 
     document = seed_documents["000_a6fffb90fc454c54"]

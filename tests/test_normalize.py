@@ -4,7 +4,8 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jinbiao.annotate.normalize import STEPS, NormalizationConfig, normalize
+
+from jinbiao.annotate.corpus.normalize import STEPS, NormalizationConfig, normalize
 
 GLOSS = re.compile(r"[\u4e00-\u9fff]\([a-z]+\)")
 

@@ -4,13 +4,13 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from jinbiao.annotate.ls_config import label_config_xml
-from jinbiao.annotate.ls_tasks import build_tasks, region_id
+
+from jinbiao.annotate.labelstudio.config import label_config_xml
+from jinbiao.annotate.labelstudio.tasks import build_tasks, region_id
 from jinbiao.baselines import get_extractor
+from jinbiao.cli import main
 from jinbiao.gold import LABEL_INFO, AnnotationSet, Document, Span, ValidationError
 from jinbiao.gold.paths import ARTICLES_DIR
-
-from jinbiao.cli import main
 
 
 def test_label_config_is_generated_from_the_schema_without_granularity():

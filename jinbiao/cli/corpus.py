@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 from jinbiao.annotate.corpus import load_corpus, load_corpus_with_reports
-from jinbiao.annotate.ls_config import label_config_xml
-from jinbiao.annotate.normalize import DEFAULT_CHROME_PATTERNS, STEPS, NormalizationConfig
-from jinbiao.annotate.prelabel import run_extractor, tasks_json
+from jinbiao.annotate.corpus.normalize import DEFAULT_CHROME_PATTERNS, STEPS, NormalizationConfig
+from jinbiao.annotate.labelstudio.config import label_config_xml
 from jinbiao.baselines import DEFAULT_BASELINE, available, get_extractor
 from jinbiao.gold import AnnotationSet
 from jinbiao.gold.io import annotation_set_jsonl
 from jinbiao.gold.paths import ARTICLES_DIR
+from jinbiao.prelabel import run_extractor, tasks_json
 
 from .common import check_writable, format_table, progress, write_output
 

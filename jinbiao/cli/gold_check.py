@@ -6,8 +6,8 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
+from jinbiao.annotate.authoring.mentions import align_mentions, read_mentions
 from jinbiao.annotate.corpus import load_corpus
-from jinbiao.annotate.mentions import align_mentions, read_mentions
 from jinbiao.gold import LABELS, JinbiaoError, read_gold, write_gold_document
 from jinbiao.gold.lint import lint_gold, read_waivers
 from jinbiao.gold.paths import ARTICLES_DIR, DOCUMENTS_DIR, GOLD_DIR

@@ -47,9 +47,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"\nLabel Studio: {served.url}\n  project: {served.project_url}\n  login:   {served.username}"
           "  (password: `jinbiao studio credentials`)")
     if not should_wait_for_annotators():
-        from jinbiao.annotate import studio
+        from jinbiao.annotate.labelstudio import server
 
-        studio.stop()
+        server.stop()
         print("NO_SERVE or CI: the studio is stopped again (`jinbiao studio start` brings it back)")
         return 0
     print("The studio keeps running for annotators; `jinbiao studio stop` stops it.")

@@ -1,6 +1,6 @@
 """`jinbiao studio start|stop|status|credentials|wait`, `jinbiao push`, `jinbiao pull`.
 
-Thin wrappers: each command is a few lines over `jinbiao.annotate.studio`, `.push` and `.pull`.
+Thin wrappers: each command is a few lines over `jinbiao.annotate.labelstudio.server`, `.push` and `.pull`.
 The API key is never taken on the command line (it would land in shell history and `ps`):
 it comes from LABEL_STUDIO_API_KEY, the local studio's credentials file, or a prompt.
 """
@@ -29,11 +29,11 @@ def _default_baseline() -> str:
 
 
 def cmd_studio_start(args: argparse.Namespace) -> int:
-    from jinbiao.annotate import studio
+    from jinbiao.annotate.labelstudio import server
 
     if not args.quiet:
         print("starting Label Studio (the first start migrates its database: about a minute)…", file=sys.stderr)
-    current = studio.start(args.dir, port=args.port, timeout=args.timeout)
+    current = server.start(args.dir, port=args.port, timeout=args.timeout)
     if current.already_running:
         print(f"Label Studio is already running at {current.url} (pid {current.pid})")
     else:
@@ -46,9 +46,9 @@ def cmd_studio_start(args: argparse.Namespace) -> int:
 
 
 def cmd_studio_stop(args: argparse.Namespace) -> int:
-    from jinbiao.annotate import studio
+    from jinbiao.annotate.labelstudio import server
 
-    result = studio.stop(args.dir, timeout=args.timeout)
+    result = server.stop(args.dir, timeout=args.timeout)
     if result.was_running:
         how = "killed after it ignored SIGTERM" if result.killed else "stopped"
         print(f"Label Studio (pid {result.pid}) {how}")
@@ -60,9 +60,9 @@ def cmd_studio_stop(args: argparse.Namespace) -> int:
 
 
 def cmd_studio_status(args: argparse.Namespace) -> int:
-    from jinbiao.annotate import studio
+    from jinbiao.annotate.labelstudio import server
 
-    current = studio.status(args.dir)
+    current = server.status(args.dir)
     if args.json:
         print(json.dumps(current.to_dict(), indent=2))
     elif current.running:
@@ -74,10 +74,10 @@ def cmd_studio_status(args: argparse.Namespace) -> int:
 
 
 def cmd_studio_credentials(args: argparse.Namespace) -> int:
-    from jinbiao.annotate import studio
+    from jinbiao.annotate.labelstudio import server
 
-    credentials = studio.credentials(args.dir)
-    url = studio.local_url(args.dir)
+    credentials = server.credentials(args.dir)
+    url = server.local_url(args.dir)
     if args.env:
         if url is None:
             raise JinbiaoError("the local studio is not running; start it with `jinbiao studio start`")
@@ -91,9 +91,9 @@ def cmd_studio_credentials(args: argparse.Namespace) -> int:
 
 
 def cmd_studio_wait(args: argparse.Namespace) -> int:
-    from jinbiao.annotate import studio
+    from jinbiao.annotate.labelstudio import server
 
-    current = studio.status(args.dir)
+    current = server.status(args.dir)
     if not current.running:
         raise JinbiaoError("the local studio is not running; start it with `jinbiao studio start`")
     print(f"Label Studio runs at {current.url}; press Ctrl-C to stop it", flush=True)
@@ -104,10 +104,10 @@ def cmd_studio_wait(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, interrupted)  # a stopped `make run` stops the studio too
     signal.signal(signal.SIGINT, interrupted)  # even where the shell started us ignoring it
     try:
-        while studio.status(args.dir).running:
+        while server.status(args.dir).running:
             time.sleep(1.0)
     except KeyboardInterrupt:
-        result = studio.stop(args.dir)
+        result = server.stop(args.dir)
         print(f"\nLabel Studio (pid {result.pid}) stopped" if result.was_running else "\nLabel Studio was not running")
         return 0
     raise JinbiaoError(f"Label Studio stopped on its own; see {current.log}")
@@ -135,9 +135,9 @@ def _prediction_sets(args: argparse.Namespace, documents: Sequence) -> list[Anno
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from jinbiao.annotate.client import connect
     from jinbiao.annotate.corpus import load_corpus
-    from jinbiao.annotate.push import push
+    from jinbiao.annotate.labelstudio.client import connect
+    from jinbiao.annotate.labelstudio.push import push
     from jinbiao.gold.paths import ARTICLES_DIR
 
     documents = load_corpus(args.corpus or [ARTICLES_DIR])
@@ -163,7 +163,7 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 def cmd_pull(args: argparse.Namespace) -> int:
     from jinbiao.annotate.corpus import load_corpus
-    from jinbiao.annotate.pull import PullFailed, check_output, pull, pull_file
+    from jinbiao.annotate.labelstudio.pull import PullFailed, check_output, pull, pull_file
 
     check_output(args.out, overwrite=args.overwrite)
     documents = load_corpus(args.corpus) if args.corpus else None
@@ -178,7 +178,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
         if args.from_file:
             report = pull_file(args.from_file, args.out, **options)
         else:
-            from jinbiao.annotate.client import connect
+            from jinbiao.annotate.labelstudio.client import connect
 
             connection = connect(args.url, studio_path=args.studio_dir, timeout=args.timeout)
             report = pull(connection, args.project, args.out, timeout=args.timeout, progress=not args.quiet, **options)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from helpers import CHROMIUM, Annotator, Server, free_port, sign_up
-from jinbiao.annotate import studio
+
+from jinbiao.annotate.labelstudio import server as local_studio
 
 REQUIRED = bool(os.environ.get("JINBIAO_REQUIRE_INTEGRATION"))
 
@@ -41,12 +42,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "label-studio is not installed: pip install 'jinbiao[studio]'",
     )
     root = tmp_path_factory.mktemp("studio")
-    started = studio.start(root, port=free_port(), timeout=400)
+    started = local_studio.start(root, port=free_port(), timeout=400)
     assert started.url is not None and started.pid is not None
     try:
-        yield Server(root, started.url, started.pid, studio.credentials(root))
+        yield Server(root, started.url, started.pid, local_studio.credentials(root))
     finally:
-        studio.stop(root)
+        local_studio.stop(root)
 
 
 @pytest.fixture(scope="session")

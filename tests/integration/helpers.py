@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from jinbiao.annotate import studio
-from jinbiao.annotate.client import Connection, connect
-from jinbiao.annotate.ls_config import FROM_NAME, TO_NAME
-from jinbiao.gold import Span
 from label_studio_sdk import LabelStudio
+
+from jinbiao.annotate.labelstudio import server
+from jinbiao.annotate.labelstudio.client import Connection, connect
+from jinbiao.annotate.labelstudio.config import FROM_NAME, TO_NAME
+from jinbiao.gold import Span
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -26,7 +27,7 @@ class Server:
     root: Path
     url: str
     pid: int
-    credentials: studio.StudioCredentials
+    credentials: server.StudioCredentials
 
     def connection(self, api_key: str | None = None) -> Connection:
         return connect(self.url, api_key or self.credentials.token, timeout=120, interactive=False)

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from helpers import CHROMIUM, Server
-from jinbiao.annotate.push import push
+
+from jinbiao.annotate.labelstudio.push import push
 from jinbiao.gold import AnnotationSet, Document
 
 CHROMIUM_ARGS = [

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from helpers import Server
-from jinbiao.annotate.gold_roundtrip import gold_round_trip
+
+from jinbiao.annotate.labelstudio.gold_roundtrip import gold_round_trip
 from jinbiao.gold import read_gold, read_gold_documents
 from jinbiao.gold.paths import DOCUMENTS_DIR
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 from helpers import Server
-from jinbiao.annotate.ls_config import label_config_xml
 
+from jinbiao.annotate.labelstudio.config import label_config_xml
 from jinbiao.cli import main
 
 

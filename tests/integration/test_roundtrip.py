@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from helpers import Annotator, Server, draft, region, regions
-from jinbiao.annotate.client import LabelStudioError
-from jinbiao.annotate.ls_config import label_config_xml
-from jinbiao.annotate.pull import PullFailed, pull
-from jinbiao.annotate.push import PushRefused, push
-from jinbiao.gold import LABELS, AnnotationSet, Document, Span, read_jsonl
 
+from jinbiao.annotate.labelstudio.client import LabelStudioError
+from jinbiao.annotate.labelstudio.config import label_config_xml
+from jinbiao.annotate.labelstudio.pull import PullFailed, pull
+from jinbiao.annotate.labelstudio.push import PushRefused, push
 from jinbiao.cli import main
+from jinbiao.gold import LABELS, AnnotationSet, Document, Span, read_jsonl
 
 TITLE = "round trip"
 

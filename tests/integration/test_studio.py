@@ -12,15 +12,14 @@ from pathlib import Path
 
 import pytest
 from helpers import Server
-from jinbiao.annotate import studio
 
 from jinbiao.cli import main
 
 
 def test_start_is_idempotent_and_status_reports_the_server(server: Server, capsys: pytest.CaptureFixture[str]) -> None:
-    again = studio.start(server.root)
+    again = server.start(server.root)
     assert again.already_running and again.pid == server.pid and again.url == server.url
-    current = studio.status(server.root)
+    current = server.status(server.root)
     assert (current.running, current.healthy, current.pid) == (True, True, server.pid)
     assert main(["studio", "start", "--dir", str(server.root), "--quiet"]) == 0
     assert capsys.readouterr().out == f"Label Studio is already running at {server.url} (pid {server.pid})\n"
@@ -31,7 +30,7 @@ def test_start_is_idempotent_and_status_reports_the_server(server: Server, capsy
 def test_credentials_live_only_in_the_studio_dir_readable_by_the_owner(
     server: Server, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    paths = studio.StudioPaths(server.root)
+    paths = server.StudioPaths(server.root)
     assert stat.S_IMODE(paths.credentials.stat().st_mode) == 0o600
     assert main(["studio", "credentials", "--dir", str(server.root)]) == 0
     shown = capsys.readouterr().out
@@ -55,8 +54,8 @@ def test_credentials_live_only_in_the_studio_dir_readable_by_the_owner(
 def test_a_busy_port_moves_the_server_and_stop_ends_exactly_that_process(server: Server, tmp_path: Path) -> None:
     """A second studio (a copy of the first one's data, so it needs no migration) asks for the
     port the first one holds: Label Studio takes the next free one, and `start` says which."""
-    first = studio.StudioPaths(server.root)
-    second = studio.StudioPaths(tmp_path / "second")
+    first = server.StudioPaths(server.root)
+    second = server.StudioPaths(tmp_path / "second")
     second.data_dir.mkdir(parents=True)
     shutil.copy2(first.credentials, second.credentials)
     shutil.copy2(first.data_dir / ".env", second.data_dir / ".env")
@@ -66,15 +65,15 @@ def test_a_busy_port_moves_the_server_and_stop_ends_exactly_that_process(server:
     ):
         source.backup(target)
     busy = int(server.url.rsplit(":", 1)[1])
-    started = studio.start(second.root, port=busy, timeout=180)
+    started = server.start(second.root, port=busy, timeout=180)
     try:
         assert started.requested_port == busy and started.port != busy and started.moved_port
         assert started.url == f"http://127.0.0.1:{started.port}"
-        assert studio.status(server.root).healthy  # the first one is untouched
+        assert server.status(server.root).healthy  # the first one is untouched
     finally:
-        stopped = studio.stop(second.root)
+        stopped = server.stop(second.root)
     assert stopped.was_running and stopped.pid == started.pid and not stopped.killed
     with pytest.raises(ProcessLookupError):
         os.kill(started.pid, 0)
-    assert studio.status(server.root).healthy
+    assert server.status(server.root).healthy
     assert not second.state.exists()

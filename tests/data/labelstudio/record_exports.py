@@ -24,13 +24,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "integration"))
 
 from helpers import draft, region, regions, sign_up  # noqa: E402
-from jinbiao.annotate import studio  # noqa: E402
-from jinbiao.annotate.client import connect  # noqa: E402
-from jinbiao.annotate.ls_config import label_config_xml  # noqa: E402
-from jinbiao.annotate.ls_tasks import build_tasks  # noqa: E402
-from jinbiao.annotate.pull import download_snapshot  # noqa: E402
-from jinbiao.gold import AnnotationSet, Document  # noqa: E402
 from label_studio_sdk import LabelStudio  # noqa: E402
+
+from jinbiao.annotate.labelstudio import server  # noqa: E402
+from jinbiao.annotate.labelstudio.client import connect  # noqa: E402
+from jinbiao.annotate.labelstudio.config import label_config_xml  # noqa: E402
+from jinbiao.annotate.labelstudio.pull import download_snapshot  # noqa: E402
+from jinbiao.annotate.labelstudio.tasks import build_tasks  # noqa: E402
+from jinbiao.gold import AnnotationSet, Document  # noqa: E402
 
 # The two documents of the recordings (tests/test_ls_export.py holds the same texts).
 TEXT_A = "𠮷野家在北京开店。\r\n上海的𠮷田先生说：“好。”\r\n2020年5月9日，深圳市人民政府发布通知。"
@@ -50,7 +51,7 @@ def main() -> None:
     connection = connect(timeout=120)
     url = connection.url
     admin = connection.client
-    admin_token = studio.credentials().token
+    admin_token = server.credentials().token
     stamp = int(time.time())
     doc_a, doc_b = documents()
     fake = AnnotationSet(name="fake", kind="baseline", version="1")

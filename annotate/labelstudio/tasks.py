@@ -8,7 +8,7 @@ from typing import Any
 
 from jinbiao.gold import AnnotationSet, Document, DocumentAnnotations, Span, ValidationError
 
-from .ls_config import FROM_NAME, TO_NAME
+from .config import FROM_NAME, TO_NAME
 
 
 def region_id(doc_id: str, span: Span, model_version: str) -> str:

@@ -33,7 +33,7 @@ from typing import Any
 from jinbiao.gold import AnnotationSet, Document, JinbiaoError, write_gold_document, write_jsonl
 
 from .client import Connection, LabelStudioError, require_project
-from .ls_export import CATEGORY_DIRS, Problem, PullResult, convert_export, load_export
+from .export import CATEGORY_DIRS, Problem, PullResult, convert_export, load_export
 
 SUMMARY_FORMAT = "jinbiao-pull/1"
 SERIALIZATION = {

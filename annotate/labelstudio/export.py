@@ -38,7 +38,7 @@ from jinbiao.gold import (
     span_problems,
 )
 
-from .ls_config import FROM_NAME, TO_NAME
+from .config import FROM_NAME, TO_NAME
 
 POLICIES: tuple[str, ...] = ("latest", "ground-truth", "all")
 JSON = "JSON"

@@ -26,8 +26,8 @@ from typing import Any
 from jinbiao.gold import AnnotationSet, Document, JinbiaoError, ValidationError, validate_spans
 
 from .client import Connection, find_project
-from .ls_config import label_config_xml
-from .ls_tasks import document_task, prediction, require_same_text
+from .config import label_config_xml
+from .tasks import document_task, prediction, require_same_text
 
 DEFAULT_BATCH_SIZE = 1000
 NO_RETRY = {"max_retries": 0}  # a retried import could import twice

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from jinbiao.gold import JinbiaoError
 
-from . import studio
+from . import server
 
 if TYPE_CHECKING:
     import httpx
@@ -131,7 +131,7 @@ def resolve(
     if url and api_key:
         source = ENV_KEY if os.environ.get(ENV_KEY) == api_key else "argument"
         return Endpoint(safe_url(url), api_key, source)
-    local = studio.status(studio_path)
+    local = server.status(studio_path)
     local_url = local.url if local.running else None
     if url is None:
         if local_url is None:
@@ -144,7 +144,7 @@ def resolve(
     if api_key:
         return Endpoint(url, api_key, ENV_KEY if os.environ.get(ENV_KEY) == api_key else "argument")
     if local_url is not None and safe_url(local_url) == url:
-        token = studio.credentials(studio_path).token
+        token = server.credentials(studio_path).token
         return Endpoint(url, token, f"local studio ({local.root})", local.root)
     if interactive is None:
         interactive = sys.stdin is not None and sys.stdin.isatty()
@@ -215,7 +215,7 @@ def describe_error(error: BaseException, what: str, connection: Connection) -> s
 
     url = connection.url
     where = f"Label Studio at {url}"
-    log_hint = f"; see {studio.StudioPaths(connection.local_studio).log}" if connection.local_studio else ""
+    log_hint = f"; see {server.StudioPaths(connection.local_studio).log}" if connection.local_studio else ""
     if isinstance(error, httpx.TimeoutException):
         return (
             f"{where} did not answer within {connection.timeout:g} s while {what}; "

@@ -12,8 +12,8 @@ from typing import Any
 from jinbiao.gold import AnnotationSet, Document
 
 from .client import Connection
-from .ls_config import FROM_NAME, TO_NAME
-from .ls_export import PullResult, convert_export
+from .config import FROM_NAME, TO_NAME
+from .export import PullResult, convert_export
 from .pull import download_snapshot
 from .push import push
 

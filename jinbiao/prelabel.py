@@ -9,11 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinbiao.annotate.labelstudio.config import label_config_xml
+from jinbiao.annotate.labelstudio.tasks import build_tasks
 from jinbiao.baselines import Extractor
 from jinbiao.gold import AnnotationSet, Document, atomic_write_text, validate_spans
-
-from .ls_config import label_config_xml
-from .ls_tasks import build_tasks
 
 
 @dataclass

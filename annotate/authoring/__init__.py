@@ -1,0 +1,1 @@
+"""Gold authoring outside Label Studio: numbered-line mention lists aligned onto documents."""
