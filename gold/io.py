@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .annotation_set import AnnotationSet, DocumentAnnotations
+from .atomic import atomic_write_text
 from .document import Document, decode_offset_runs, sha256_text
 from .errors import ValidationError
 from .schema import LABEL_SET
@@ -25,32 +25,6 @@ from .validate import validate_spans
 
 GOLD_FORMAT = "jinbiao-gold/1"
 JSONL_FORMAT = "jinbiao-annotations/1"
-
-
-def _mode_for(path: Path) -> int:
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def atomic_write_text(path: str | os.PathLike[str], content: str, *, overwrite: bool = True) -> Path:
-    """Write `content` to a temporary file beside `path`, then rename it into place."""
-    path = Path(path)
-    if not overwrite and path.exists():
-        raise FileExistsError(f"{path} exists; pass --overwrite to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
-        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; an output file gets the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _dumps(value: Any) -> str:

@@ -103,7 +103,7 @@ def test_gold_file_round_trip_one_span_per_line(tmp_path):
 
 def test_gold_is_never_overwritten_without_asking(tmp_path):
     write_gold_document(tmp_path / "d1.json", doc(), [])
-    with pytest.raises(FileExistsError, match="pass --overwrite"):
+    with pytest.raises(FileExistsError, match="overwrite=True"):
         write_gold_document(tmp_path / "d1.json", doc(), [])
     write_gold_document(tmp_path / "d1.json", doc(), [Span(0, 4, "DATE", "5月9日")], overwrite=True)
     assert read_gold(tmp_path).span_count() == 1

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from jinbiao import __version__
 from jinbiao.gold.errors import JinbiaoError
 
+from .errors import describe
+
 COMMAND_MODULES = (
     "jinbiao.cli.corpus",
     "jinbiao.cli.studio",
@@ -52,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except JinbiaoError as error:
-        print(f"jinbiao {args.command}: error: {error}", file=sys.stderr)
+        print(f"jinbiao {args.command}: error: {describe(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"jinbiao {args.command}: interrupted", file=sys.stderr)

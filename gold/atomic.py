@@ -1,0 +1,116 @@
+"""The one atomic writer: single files (text or bytes) and whole directories.
+
+Everything is written beside its target under a temporary name and moved into place at the end,
+so an error or a kill leaves either the old output or the complete new one. Temporary names carry
+the writing process's id (``.<name>.jinbiao-tmp-<pid>``); a leftover of a process that is gone
+is removed by the next write to the same target.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import OutputExistsError
+
+TMP_MARK = ".jinbiao-tmp-"
+
+
+def _usual_mode(path: Path) -> int:
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _temporary_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}{TMP_MARK}{os.getpid()}")
+
+
+def remove_stale_temporaries(target: str | os.PathLike[str]) -> list[Path]:
+    """Remove temporaries of `target` left by processes that no longer run; return what went."""
+    target = Path(target)
+    removed = []
+    if not target.parent.is_dir():
+        return removed
+    prefix = f".{target.name}{TMP_MARK}"
+    for leftover in target.parent.glob(f"{prefix}*"):
+        pid = leftover.name[len(prefix) :].split(".")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], content: bytes, *, overwrite: bool = True) -> Path:
+    """Write `content` beside `path` under a temporary name, then rename it into place."""
+    path = Path(path)
+    if not overwrite and path.exists():
+        raise OutputExistsError(str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path)
+    tmp = _temporary_name(path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(content)
+        os.chmod(tmp, _usual_mode(path))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_text(path: str | os.PathLike[str], content: str, *, overwrite: bool = True) -> Path:
+    """`atomic_write_bytes` for text: UTF-8, ``\\n`` line ends."""
+    return atomic_write_bytes(path, content.encode("utf-8"), overwrite=overwrite)
+
+
+@contextlib.contextmanager
+def atomic_directory(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iterator[Path]:
+    """Yield an empty directory beside `path`; on success it replaces `path` whole.
+
+    An exception inside the block removes it and leaves `path` as it was. `overwrite` False
+    refuses an existing non-empty `path` before anything is written.
+    """
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise OutputExistsError(str(target), f"{target} exists and is not a directory")
+    if not overwrite and target.is_dir() and any(target.iterdir()):
+        raise OutputExistsError(str(target), f"{target} exists and is not empty")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(target)
+    tmp = _temporary_name(target)
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        yield tmp
+        old = target.with_name(f".{target.name}{TMP_MARK}{os.getpid()}.old")
+        if target.exists():
+            os.replace(target, old)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            if old.exists():
+                os.replace(old, target)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
