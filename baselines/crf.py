@@ -7,16 +7,17 @@ characters, of the tag the CRF chose there: a span the model is unsure of anywhe
 Training is sklearn-crfsuite's (L-BFGS, deterministic); prediction uses python-crfsuite's tagger.
 
 Constructed with no model (as the registry and the leaderboard construct it), it is trained by
-`fit`; asked to `extract` without having been fitted, it loads the model that `jinbiao train`
-saved (`crf_model.default_model_dir()`), checked against this code and the shipped gold. A
-missing or stale model raises a `crf_model.ModelError` naming the command that retrains it.
+`fit`, or given the model that `train_crf` (`jinbiao train`) saved by `load` / `load_saved`,
+checked against this code and the gold (a missing or stale model is a `crf_model.ModelError`
+whose remedy trains it). `extract` only predicts: asked before it has a model, it raises
+`ModelNotLoadedError`; it never loads, trains or writes anything.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,29 +26,27 @@ import pycrfsuite
 import sklearn_crfsuite
 
 from jinbiao.gold import LABEL_SET, AnnotationSet, Document, JinbiaoError, Span, load_gold
+from jinbiao.gold.edges import trim_edges
+from jinbiao.gold.errors import Remedy
 
 from .base import Extractor
-from .crf_features import DEFAULT_FEATURES, FEATURES_VERSION, GROUPS, FeatureConfig, sentence_bounds, text_features
+from .crf_features import DEFAULT_FEATURES, FeatureConfig, sentence_bounds, text_features
 from .crf_model import (
     CRF_VERSION,
-    MissingModelError,
+    DEFAULT_GOLD_DIR,
+    DEFAULT_PARAMS,
     ModelError,
     ModelMeta,
+    ModelNotLoadedError,
     StaleModelError,
-    default_gold_dir,
     default_model_dir,
     load_model,
-    retrain_command,
     save_model,
     training_hash,
 )
-from .crf_tags import check_scheme, spans_to_tags, tags_to_spans, trim_span
+from .crf_tags import DEFAULT_SCHEME, check_scheme, spans_to_tags, tags_to_spans
 from .msra import MSRATagger, msra_tagger
 from .simplified import to_simplified
-
-DEFAULT_PARAMS: dict[str, Any] = {"c1": 0.05, "c2": 0.05, "max_iterations": 150}
-# The marker for "the shipped gold": a model loaded without being fitted must match it.
-SHIPPED_GOLD = "shipped"
 
 
 class CRFExtractor(Extractor):
@@ -62,26 +61,22 @@ class CRFExtractor(Extractor):
 
     def __init__(
         self,
-        model_dir: str | os.PathLike[str] | None = None,
         *,
         features: FeatureConfig | None = None,
-        scheme: str = "BIO",
+        scheme: str = DEFAULT_SCHEME,
         params: dict[str, Any] | None = None,
-        gold_dir: str | os.PathLike[str] | None = SHIPPED_GOLD,
+        msra: MSRATagger | None = None,
         msra_dir: str | os.PathLike[str] | None = None,
     ) -> None:
-        """`model_dir`: where `extract` loads a model from when it was not fitted (default: the
-        project's). `features`: the feature groups to train with (default all; when loading, the
-        model's own). `gold_dir`: the gold a loaded model must have been trained on (the shipped
-        gold by default; None accepts any). `msra_dir`: where the MSRA tagger is kept (``msra`` features only)."""
-        self.model_dir = Path(model_dir) if model_dir is not None else None
+        """`features`: the feature groups to train with (default all; when loading, the model's own).
+        `msra`: the MSRA name tagger for the ``msra`` features (default: the one saved in `msra_dir`,
+        read when it is first needed)."""
         self.features = features
         self.scheme = check_scheme(scheme)
         self.params = {**DEFAULT_PARAMS, **(params or {})}
-        self.gold_dir = gold_dir
+        self.msra = msra
         self.msra_dir = msra_dir
         self.meta: ModelMeta | None = None
-        self._msra: MSRATagger | None = None
         self._model: bytes | None = None
         self._tagger: pycrfsuite.Tagger | None = None
 
@@ -95,18 +90,13 @@ class CRFExtractor(Extractor):
     def is_trained(self) -> bool:
         return self._tagger is not None
 
-    def msra(self, *, train_if_missing: bool = True) -> MSRATagger | None:
-        """The MSRA name tagger when the features use it (trained once, on first use)."""
-        if not self.feature_config.uses_msra:
-            return None
-        if self._msra is None:
-            self._msra = msra_tagger(self.msra_dir, train_if_missing=train_if_missing)
-        return self._msra
-
     def features_of(self, view: str) -> list[tuple[str, ...]]:
         """The feature lists of the Simplified text `view` under this extractor's feature set."""
-        tagger = self.msra()
-        return text_features(view, self.feature_config, tagger.tags(view) if tagger is not None else None)
+        if not self.feature_config.uses_msra:
+            return text_features(view, self.feature_config)
+        if self.msra is None:
+            raise ModelNotLoadedError("the CRF's msra features need an MSRA name tagger; none was given")
+        return text_features(view, self.feature_config, self.msra.tags(view))
 
     def sequences(
         self, documents: Sequence[Document], gold: AnnotationSet
@@ -129,9 +119,14 @@ class CRFExtractor(Extractor):
         return X, y
 
     def fit(self, documents: Sequence[Document], gold: AnnotationSet) -> CRFExtractor:
-        """Train on `documents` with their spans in `gold`; the model stays in memory (see `save`)."""
+        """Train on `documents` with their spans in `gold`; the model stays in memory (see `save`).
+
+        With ``msra`` features and no tagger given, the saved MSRA tagger is read (`msra.msra_tagger`);
+        training that one is `train_crf`'s job."""
         if not documents:
             raise JinbiaoError("the CRF needs at least one gold document to train on")
+        if self.feature_config.uses_msra and self.msra is None:
+            self.msra = msra_tagger(self.msra_dir)
         started = time.perf_counter()
         X, y = self.sequences(documents, gold)
         crf = sklearn_crfsuite.CRF(algorithm="lbfgs", **self.params)
@@ -149,7 +144,7 @@ class CRFExtractor(Extractor):
             params=dict(self.params),
             labels=sorted({label.partition("-")[2] for tags in y for label in tags if label != "O"}),
             seconds=round(time.perf_counter() - started, 3),
-            msra=self._msra.meta.id if self._msra is not None else "",
+            msra=self.msra.meta.id if self.msra is not None and self.feature_config.uses_msra else "",
         )
         return self
 
@@ -158,11 +153,14 @@ class CRFExtractor(Extractor):
         tagger.open_inmemory(model)
         self._model, self._tagger = model, tagger
 
-    def save(self, model_dir: str | os.PathLike[str] | None = None, *, gold_dir: str | os.PathLike[str] = "") -> Path:
-        """Write the fitted model (and its metadata) to `model_dir` (default: the project's)."""
+    def save(
+        self, model_dir: str | os.PathLike[str] | None = None, *, gold_dir: str | os.PathLike[str] | None = None
+    ) -> Path:
+        """Write the fitted model (and its metadata, naming `gold_dir` if given) to `model_dir`
+        (default: `crf_model.default_model_dir()`)."""
         if self._model is None or self.meta is None:
-            raise JinbiaoError("the CRF has not been trained: call fit (or `jinbiao train`) first")
-        if gold_dir:
+            raise ModelNotLoadedError("the CRF has not been trained: fit it first")
+        if gold_dir is not None:
             self.meta.gold_dir = str(gold_dir)
         return save_model(model_dir if model_dir is not None else default_model_dir(), self._model, self.meta)
 
@@ -170,60 +168,68 @@ class CRFExtractor(Extractor):
 
     @classmethod
     def load(
-        cls, model_dir: str | os.PathLike[str] | None = None, *, gold_dir: str | os.PathLike[str] | None = SHIPPED_GOLD
+        cls,
+        model_dir: str | os.PathLike[str] | None = None,
+        *,
+        gold_dir: str | os.PathLike[str] | None = DEFAULT_GOLD_DIR,
+        msra_dir: str | os.PathLike[str] | None = None,
     ) -> CRFExtractor:
-        extractor = cls(model_dir, gold_dir=gold_dir)
-        extractor.ensure_model()
-        return extractor
+        """A CRF with the saved model of `model_dir` (see `load_saved`)."""
+        return cls(msra_dir=msra_dir).load_saved(model_dir, gold_dir=gold_dir)
 
-    def ensure_model(self) -> None:
-        """Load the saved model unless one is in memory; raise `ModelError` if none is usable."""
-        if self._tagger is not None:
-            return
-        directory = self.model_dir if self.model_dir is not None else default_model_dir()
-        gold_dir = default_gold_dir() if self.gold_dir == SHIPPED_GOLD else self.gold_dir
+    def load_saved(
+        self,
+        model_dir: str | os.PathLike[str] | None = None,
+        *,
+        gold_dir: str | os.PathLike[str] | None = DEFAULT_GOLD_DIR,
+    ) -> CRFExtractor:
+        """Read the model saved in `model_dir` (default: `crf_model.default_model_dir()`) into this CRF.
+
+        The model must have been made by this code (and, if this CRF was given `features`, with
+        them) and trained on the gold in `gold_dir` (default: the shipped gold; None accepts any
+        gold). Raises `MissingModelError` or `StaleModelError` otherwise.
+        """
+        directory = Path(model_dir) if model_dir is not None else default_model_dir()
         expected = self.features.id if self.features is not None else None
         model, meta = load_model(directory, feature_set=expected, gold_dir=gold_dir)
+        where = {"gold_dir": gold_dir, "model_dir": directory, "msra": bool(meta.msra)}
         try:
             features, scheme = FeatureConfig.from_id(meta.feature_set), check_scheme(meta.tag_scheme)
         except ValueError as error:
-            raise StaleModelError(
-                f"CRF model in {directory} does not fit this code ({error}); retrain with "
-                f"`{retrain_command(gold_dir, directory)}`"
-            ) from None
+            raise StaleModelError(f"CRF model in {directory} does not fit this code ({error})", **where) from None
         if meta.msra:
-            command = retrain_command(gold_dir, directory, msra=True)
             try:
-                tagger = self._msra or msra_tagger(self.msra_dir, train_if_missing=False)
+                tagger = self.msra or msra_tagger(self.msra_dir)
             except ModelError as error:
-                problem = str(error).split("; ")[0]
                 raise StaleModelError(
-                    f"CRF model in {directory} needs the MSRA name tagger: {problem}; retrain with `{command}`"
+                    f"CRF model in {directory} needs the MSRA name tagger: {error.problem}", **where
                 ) from None
             if tagger.meta.id != meta.msra:
                 raise StaleModelError(
                     f"CRF model in {directory} was trained with MSRA tagger {meta.msra}, the saved one is "
-                    f"{tagger.meta.id}; retrain with `{command}`"
+                    f"{tagger.meta.id}",
+                    **where,
                 )
-            self._msra = tagger
+            self.msra = tagger
         self.features, self.scheme = features, scheme
         self._open(model)
         self.meta = meta
+        return self
 
     # ----------------------------------------------------------------------------- predicting
 
     def predict_offsets(self, text: str) -> list[tuple[int, int, str, float]]:
         """(start, end, label, score) on `text` (any script: tagging runs on its Simplified view)."""
-        self.ensure_model()
         tagger = self._tagger
-        assert tagger is not None
+        if tagger is None:
+            raise ModelNotLoadedError("the CRF has no model: load a saved one (CRFExtractor.load) or fit it first")
         view = to_simplified(text)
         features = self.features_of(view)
         found: list[tuple[int, int, str, float]] = []
         for start, end in sentence_bounds(view):
             tags = tagger.tag(features[start:end])
             for a, b, label in tags_to_spans(tags):
-                s, e = trim_span(view, start + a, start + b)
+                s, e = trim_edges(view, start + a, start + b)
                 if s >= e or label not in LABEL_SET:
                     continue
                 score = min(tagger.marginal(tags[i], i) for i in range(s - start, e - start))
@@ -252,20 +258,27 @@ def train_crf(
     model_dir: str | os.PathLike[str] | None = None,
     *,
     features: FeatureConfig | None = None,
-    scheme: str = "BIO",
+    scheme: str = DEFAULT_SCHEME,
     params: dict[str, Any] | None = None,
+    msra: bool = False,
     msra_dir: str | os.PathLike[str] | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> TrainResult:
     """Train the CRF on every document of `gold_dir` (default: the shipped gold) and save it to
-    `model_dir` (default: `.jinbiao/models/crf` under the project, or ``$JINBIAO_MODEL_DIR``)."""
-    gold_path = Path(gold_dir) if gold_dir is not None else default_gold_dir()
+    `model_dir` (default: `crf_model.default_model_dir()`, in the workspace).
+
+    `msra` adds the MSRA name tagger's features, training that tagger first if none is saved in
+    `msra_dir` (a few minutes; `say` is told before)."""
+    gold_path = Path(gold_dir) if gold_dir is not None else DEFAULT_GOLD_DIR
     if not gold_path.exists():
-        raise JinbiaoError(f"{gold_path}: no gold to train on (no such directory); pass --gold DIR")
+        raise JinbiaoError(f"{gold_path}: no gold to train on (no such directory)", remedy=Remedy.GIVE_GOLD)
     started = time.perf_counter()
+    tagger = None
+    if msra:
+        features = (features or FeatureConfig()).with_msra()
+        tagger = msra_tagger(msra_dir, train_if_missing=True, say=say)
     gold, documents = load_gold(gold_path)
-    extractor = CRFExtractor(
-        model_dir, features=features, scheme=scheme, params=params, gold_dir=gold_path, msra_dir=msra_dir
-    )
+    extractor = CRFExtractor(features=features, scheme=scheme, params=params, msra=tagger, msra_dir=msra_dir)
     extractor.fit(documents, gold)
     directory = extractor.save(model_dir, gold_dir=gold_path)
     return TrainResult(
@@ -278,14 +291,4 @@ def train_crf(
     )
 
 
-__all__ = [
-    "CRF_VERSION",
-    "DEFAULT_PARAMS",
-    "FEATURES_VERSION",
-    "GROUPS",
-    "CRFExtractor",
-    "MissingModelError",
-    "StaleModelError",
-    "TrainResult",
-    "train_crf",
-]
+__all__ = ["CRFExtractor", "TrainResult", "train_crf"]

@@ -31,7 +31,7 @@ from functools import lru_cache
 import jieba
 import jieba.posseg
 
-from .gazetteer import GPE_NAMES, LOC_NAMES, SURNAMES
+from .gazetteer import FAC_HEADS, GPE_NAMES, LOC_NAMES, SURNAMES
 from .jieba_names import ORG_SUFFIX_WORDS
 from .rules import RuleExtractor
 
@@ -46,28 +46,6 @@ ALL_GROUPS = ("chars", "types", "jieba", "rules", "gazetteer", "msra")
 SENTENCE_END = frozenset("。！？；!?;")
 CN_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
 PUNCTUATION = frozenset("，。、：:；;！!？?“”‘’\"'《》〈〉（）()【】[]—-－~～·,./%％□…")
-FAC_HEADS = (
-    "市场",
-    "广场",
-    "大厦",
-    "机场",
-    "车站",
-    "西站",
-    "东站",
-    "南站",
-    "北站",
-    "医院",
-    "体育馆",
-    "图书馆",
-    "博物馆",
-    "文化馆",
-    "商贸城",
-    "产业园",
-    "园区",
-    "基地",
-    "大厅",
-    "地铁",
-)
 
 JIEBA_HMM = True  # jieba.cut with its HMM finds unknown words (names); still ~7x faster than posseg
 # Whitespace and control characters appear in features as one placeholder: they carry no more

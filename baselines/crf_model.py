@@ -5,7 +5,7 @@ the format, the CRF version, the feature set id and tag scheme it was trained wi
 of its training data (gold texts and spans), which documents and which gold directory, the
 training parameters, and whether MSRA pre-training was used. A model is *stale* when any of
 these no longer matches what this code and this gold would produce; a stale or missing model is
-an error whose one-line message names the command that retrains it.
+a `ModelError` whose remedy (`Remedy.TRAIN_MODEL`) carries what training it again needs.
 """
 
 from __future__ import annotations
@@ -13,51 +13,81 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinbiao.gold import AnnotationSet, JinbiaoError, atomic_write_text, read_gold
+from jinbiao.gold import AnnotationSet, JinbiaoError, read_gold, sort_spans
+from jinbiao.gold.atomic import atomic_write_bytes, atomic_write_text
+from jinbiao.gold.errors import Remedy
 from jinbiao.gold.io import gold_files
-from jinbiao.gold.paths import DOCUMENTS_DIR
-
-from .crf_features import FEATURES_VERSION
+from jinbiao.gold.paths import DOCUMENTS_DIR, models_dir
 
 MODEL_FORMAT = "jinbiao-crf/1"
 CRF_VERSION = "1.0"
+DEFAULT_PARAMS: dict[str, Any] = {"c1": 0.05, "c2": 0.05, "max_iterations": 150}  # sklearn-crfsuite's L-BFGS
 MODEL_FILE = "model.crfsuite"
 META_FILE = "model.json"
-MODEL_DIR_ENV = "JINBIAO_MODEL_DIR"
-RETRAIN_COMMAND = "jinbiao train"
-
-
-class ModelError(JinbiaoError):
-    """The CRF model cannot be used; the message names the command that (re)trains it."""
-
-
-class MissingModelError(ModelError):
-    pass
-
-
-class StaleModelError(ModelError):
-    pass
-
-
-def project_root() -> Path:
-    """The checkout this package runs from (where pyproject.toml is), else the working directory."""
-    checkout = Path(__file__).resolve().parent.parent
-    return checkout if (checkout / "pyproject.toml").is_file() else Path.cwd()
+DEFAULT_GOLD_DIR = DOCUMENTS_DIR  # what a model must have been trained on, unless told otherwise
 
 
 def default_model_dir() -> Path:
-    """``$JINBIAO_MODEL_DIR`` if set, else ``.jinbiao/models/crf`` under the project root."""
-    override = os.environ.get(MODEL_DIR_ENV)
-    return Path(override) if override else project_root() / ".jinbiao" / "models" / "crf"
+    """Where the CRF model lives by default: ``models/crf`` in the workspace (`jinbiao.gold.paths`)."""
+    return models_dir("crf")
 
 
-def default_gold_dir() -> Path:
-    return DOCUMENTS_DIR
+class ModelError(JinbiaoError):
+    """A model that cannot be used: `problem` says why, `remedy` what fixes it.
+
+    With `Remedy.TRAIN_MODEL` (the default) the context says how to train it: `gold_dir` and
+    `model_dir` (None where the default serves), `msra` (whether the MSRA name tagger is wanted too)
+    and `command`, the Python call that trains it.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        remedy: Remedy | None = Remedy.TRAIN_MODEL,
+        gold_dir: str | os.PathLike[str] | None = None,
+        model_dir: str | os.PathLike[str] | None = None,
+        msra: bool = False,
+    ) -> None:
+        context: dict[str, Any] = {}
+        if remedy is Remedy.TRAIN_MODEL:
+            gold = _unless_default(gold_dir, DEFAULT_GOLD_DIR)
+            model = _unless_default(model_dir, default_model_dir())
+            context = {"gold_dir": gold, "model_dir": model, "msra": msra, "command": train_call(gold, model, msra)}
+        super().__init__(problem, remedy=remedy, **context)
+
+
+class MissingModelError(ModelError):
+    """There is no saved model."""
+
+
+class StaleModelError(ModelError):
+    """The saved model was made by other code, with other features or from other gold."""
+
+
+class ModelNotLoadedError(ModelError):
+    """An extractor asked to extract before it was given a model (loaded or fitted)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem, remedy=None)
+
+
+def _unless_default(path: str | os.PathLike[str] | None, default: Path) -> str | None:
+    if path is None or Path(path).resolve() == default.resolve():
+        return None
+    return str(path)
+
+
+def train_call(gold_dir: str | None = None, model_dir: str | None = None, msra: bool = False) -> str:
+    """The Python call that trains the CRF (see `crf.train_crf`)."""
+    arguments = [f"{name}={value!r}" for name, value in (("gold_dir", gold_dir), ("model_dir", model_dir)) if value]
+    if msra:
+        arguments.append("msra=True")
+    return f"jinbiao.baselines.crf.train_crf({', '.join(arguments)})"
 
 
 def has_gold(gold_dir: str | os.PathLike[str]) -> bool:
@@ -71,7 +101,7 @@ def training_hash(gold: AnnotationSet, doc_ids: list[str] | None = None) -> str:
     for doc_id in sorted(doc_ids if doc_ids is not None else gold.doc_ids):
         found = gold.documents[doc_id]
         digest.update(f"{doc_id}\t{found.text_sha256}\n".encode())
-        for span in sorted(found.spans, key=lambda s: (s.start, s.end, s.label)):
+        for span in sort_spans(found.spans):
             digest.update(f"{span.start}\t{span.end}\t{span.label}\n".encode())
     return digest.hexdigest()
 
@@ -80,24 +110,10 @@ def gold_hash(gold_dir: str | os.PathLike[str]) -> str:
     return training_hash(read_gold(gold_dir))
 
 
-def retrain_command(
-    gold_dir: str | os.PathLike[str] | None = None,
-    model_dir: str | os.PathLike[str] | None = None,
-    *,
-    msra: bool = False,
-) -> str:
-    parts = [RETRAIN_COMMAND]
-    if gold_dir is not None and Path(gold_dir).resolve() != default_gold_dir().resolve():
-        parts.append(f"--gold {gold_dir}")
-    if model_dir is not None and Path(model_dir).resolve() != default_model_dir().resolve():
-        parts.append(f"--model-dir {model_dir}")
-    if msra:
-        parts.append("--msra")
-    return " ".join(parts)
-
-
 @dataclass
 class ModelMeta:
+    """What `model.json` says about a saved model."""
+
     feature_set: str
     tag_scheme: str
     training_hash: str
@@ -110,6 +126,13 @@ class ModelMeta:
     labels: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    def summary(self) -> str:
+        """One line: the CRF version, feature set, training documents and hash (and MSRA tagger)."""
+        return (
+            f"crf {self.crf_version}, features {self.feature_set}, {len(self.documents)} documents, "
+            f"training hash {self.training_hash[:12]}" + (f", MSRA {self.msra}" if self.msra else "")
+        )
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
@@ -121,17 +144,9 @@ class ModelMeta:
 
 
 def save_model(model_dir: str | os.PathLike[str], model: bytes, meta: ModelMeta) -> Path:
-    """Write the model and its metadata atomically into `model_dir`; return the directory."""
+    """Write the model and its metadata (each atomically) into `model_dir`; return the directory."""
     directory = Path(model_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{MODEL_FILE}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(model)
-        os.replace(tmp, directory / MODEL_FILE)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(directory / MODEL_FILE, model)
     atomic_write_text(directory / META_FILE, meta.to_json())
     return directory
 
@@ -146,40 +161,41 @@ def load_model(
 
     `feature_set` None accepts any feature set of the current feature code (`FEATURES_VERSION`);
     `gold_dir` None means no gold check (a model trained on any gold is accepted).
-    Raises `MissingModelError` or `StaleModelError`, each naming the command that retrains.
+    Raises `MissingModelError` or `StaleModelError`, each with the training call as its remedy.
     """
+    from .crf_features import FEATURES_VERSION  # here, so that the errors above import without jieba
+
     directory = Path(model_dir)
     model_path, meta_path = directory / MODEL_FILE, directory / META_FILE
     if not model_path.is_file() or not meta_path.is_file():
-        raise MissingModelError(
-            f"no trained CRF model in {directory}; train it with `{retrain_command(model_dir=directory)}`"
-        )
+        raise MissingModelError(f"no trained CRF model in {directory}", gold_dir=gold_dir, model_dir=directory)
     try:
         meta = ModelMeta.from_json(meta_path.read_text(encoding="utf-8"))
     except (ValueError, TypeError) as error:
-        command = retrain_command(model_dir=directory)
         raise StaleModelError(
-            f"CRF model metadata {meta_path} is unreadable ({error}); retrain with `{command}`"
+            f"CRF model metadata {meta_path} is unreadable ({error})", gold_dir=gold_dir, model_dir=directory
         ) from None
-    command = retrain_command(
-        gold_dir if gold_dir is not None else meta.gold_dir or None, directory, msra=bool(meta.msra)
-    )
+    where: dict[str, Any] = {
+        "gold_dir": gold_dir if gold_dir is not None else meta.gold_dir or None,
+        "model_dir": directory,
+        "msra": bool(meta.msra),
+    }
     if meta.format != MODEL_FORMAT or meta.crf_version != CRF_VERSION:
         raise StaleModelError(
-            f"CRF model in {directory} was made by crf {meta.crf_version} ({meta.format}), this is crf {CRF_VERSION}; "
-            f"retrain with `{command}`"
+            f"CRF model in {directory} was made by crf {meta.crf_version} ({meta.format}), this is crf {CRF_VERSION}",
+            **where,
         )
     wanted = feature_set if feature_set is not None else f"v{FEATURES_VERSION}:"
     if not (meta.feature_set == wanted or (feature_set is None and meta.feature_set.startswith(wanted))):
         raise StaleModelError(
-            f"CRF model in {directory} uses features {meta.feature_set}, this code computes {wanted}…; "
-            f"retrain with `{command}`"
+            f"CRF model in {directory} uses features {meta.feature_set}, this code computes {wanted}…", **where
         )
     if gold_dir is not None and has_gold(gold_dir):
         current = gold_hash(gold_dir)
         if current != meta.training_hash:
             raise StaleModelError(
                 f"CRF model in {directory} was trained on other gold (training hash {meta.training_hash[:12]}, "
-                f"{gold_dir} hashes to {current[:12]}); retrain with `{command}`"
+                f"{gold_dir} hashes to {current[:12]})",
+                **where,
             )
     return model_path.read_bytes(), meta

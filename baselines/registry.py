@@ -9,15 +9,14 @@ from jinbiao.gold import JinbiaoError
 
 from .base import Extractor
 
-# name -> "module:factory"; the factory takes no arguments and returns a fresh Extractor.
+# name -> "module:factory"; the factory takes no arguments and returns a fresh Extractor. A learned
+# one comes without a model: the job that runs it fits it or provides one (`jinbiao.models`).
 _FACTORIES: dict[str, str] = {
     "rules": "jinbiao.baselines.rules:RuleExtractor",
     "jieba": "jinbiao.baselines.jieba_names:JiebaExtractor",
     "union": "jinbiao.baselines.union:default_union",
-    # ensemble before crf: on a fresh checkout the ensemble trains and saves the CRF model that
-    # `crf` then loads (see baselines/ensemble.py); `crf` alone reports a missing model instead.
-    "ensemble": "jinbiao.baselines.ensemble:default_ensemble",
     "crf": "jinbiao.baselines.crf:CRFExtractor",
+    "ensemble": "jinbiao.baselines.ensemble:default_ensemble",
 }
 
 
@@ -38,9 +37,7 @@ def get_extractor(name: str) -> Extractor:
     try:
         target = _FACTORIES[name]
     except KeyError:
-        raise UnknownExtractor(
-            f"unknown baseline {name!r}; choose one of: {', '.join(available())} (see `jinbiao baselines`)"
-        ) from None
+        raise UnknownExtractor(f"unknown baseline {name!r}; choose one of: {', '.join(available())}") from None
     module_name, _, attribute = target.partition(":")
     factory: Callable[[], Extractor] = getattr(importlib.import_module(module_name), attribute)
     return factory()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from jinbiao.gold import Document, Span
+from jinbiao.gold import Document, Span, sort_spans
 
 from .base import Extractor
 
@@ -24,7 +24,7 @@ def resolve_overlaps(ranked: Sequence[Sequence[Span]]) -> list[Span]:
             continue
         taken.append(span)
         occupied.append((span.start, span.end))
-    return sorted(taken, key=lambda s: (s.start, s.end, s.label))
+    return sort_spans(taken)
 
 
 class UnionExtractor(Extractor):

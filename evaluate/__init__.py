@@ -10,35 +10,62 @@ error analysis, reports and plots. Depends only on `jinbiao.gold`: it scores spa
 if __name__ != "jinbiao.evaluate":  # the folder imported by its bare name from the checkout root
     raise ImportError("this folder is installed as jinbiao.evaluate: write `import jinbiao.evaluate`")
 
-from .agreement import (
-    Agreement,
-    agreement,
-    cohen_kappa_chars,
-    krippendorff_alpha_chars,
-    krippendorff_alpha_nominal,
-    pairwise_f1,
-)
-from .alignment import Alignment, align
-from .error_analysis import CATEGORIES as ERROR_CATEGORIES
-from .error_analysis import confusion_matrix, error_summary, errors
-from .inputs import (
-    MissingDocumentsWarning,
-    as_annotation_set,
-    check_against_gold,
-    load_annotations,
-    map_labels,
-    read_label_map,
-)
-from .intervals import bootstrap_counts, percentile_interval, resample_weights
-from .leaderboard import Leaderboard, leaderboard, leaderboard_markdown, write_leaderboard
-from .matching import match, overlap_pairs
-from .metrics import COUNT_COLUMNS, label_metrics, precision_recall_f1, prf, scheme_counts
-from .plots import plot_label_f1, plot_precision_recall
-from .report_html import html_report
-from .report_text import classification_report, format_table, render, to_markdown, write_table
-from .schemes import ALL_SCHEMES, SCHEMES
-from .scores import score
-from .significance import PairedTest, paired_test
+import importlib
+from typing import Any
+
+# Each public name and the module that defines it; a module is imported on first use of a name,
+# so that `import jinbiao.evaluate` stays cheap (pandas, SciPy and matplotlib load when needed).
+_WHERE: dict[str, tuple[str, str]] = {
+    "ALL_SCHEMES": ("schemes", "ALL_SCHEMES"),
+    "Agreement": ("agreement", "Agreement"),
+    "Alignment": ("alignment", "Alignment"),
+    "COUNT_COLUMNS": ("metrics", "COUNT_COLUMNS"),
+    "ERROR_CATEGORIES": ("error_analysis", "CATEGORIES"),
+    "Leaderboard": ("leaderboard", "Leaderboard"),
+    "MissingDocumentsWarning": ("inputs", "MissingDocumentsWarning"),
+    "PairedTest": ("significance", "PairedTest"),
+    "SCHEMES": ("schemes", "SCHEMES"),
+    "agreement": ("agreement", "agreement"),
+    "agreement_report": ("reports", "agreement_report"),
+    "align": ("alignment", "align"),
+    "as_annotation_set": ("inputs", "as_annotation_set"),
+    "bootstrap_counts": ("intervals", "bootstrap_counts"),
+    "check_against_gold": ("inputs", "check_against_gold"),
+    "classification_report": ("report_text", "classification_report"),
+    "cohen_kappa_chars": ("agreement", "cohen_kappa_chars"),
+    "confusion_matrix": ("error_analysis", "confusion_matrix"),
+    "error_summary": ("error_analysis", "error_summary"),
+    "errors": ("error_analysis", "errors"),
+    "errors_report": ("reports", "errors_report"),
+    "format_table": ("report_text", "format_table"),
+    "html_report": ("report_html", "html_report"),
+    "krippendorff_alpha_chars": ("agreement", "krippendorff_alpha_chars"),
+    "krippendorff_alpha_nominal": ("agreement", "krippendorff_alpha_nominal"),
+    "label_metrics": ("metrics", "label_metrics"),
+    "leaderboard": ("leaderboard", "leaderboard"),
+    "leaderboard_markdown": ("leaderboard", "leaderboard_markdown"),
+    "load_annotations": ("inputs", "load_annotations"),
+    "map_labels": ("inputs", "map_labels"),
+    "match": ("matching", "match"),
+    "overlap_pairs": ("matching", "overlap_pairs"),
+    "paired_test": ("significance", "paired_test"),
+    "pairwise_f1": ("agreement", "pairwise_f1"),
+    "percentile_interval": ("intervals", "percentile_interval"),
+    "plot_label_f1": ("plots", "plot_label_f1"),
+    "plot_precision_recall": ("plots", "plot_precision_recall"),
+    "precision_recall_f1": ("metrics", "precision_recall_f1"),
+    "prf": ("metrics", "prf"),
+    "read_label_map": ("inputs", "read_label_map"),
+    "render": ("report_text", "render"),
+    "resample_weights": ("intervals", "resample_weights"),
+    "scheme_counts": ("metrics", "scheme_counts"),
+    "score": ("scores", "score"),
+    "score_report": ("reports", "score_report"),
+    "score_report_html": ("reports", "score_report_html"),
+    "to_markdown": ("report_text", "to_markdown"),
+    "write_leaderboard": ("leaderboard", "write_leaderboard"),
+    "write_table": ("report_text", "write_table"),
+}
 
 __all__ = [
     "ALL_SCHEMES",
@@ -51,6 +78,7 @@ __all__ = [
     "MissingDocumentsWarning",
     "PairedTest",
     "agreement",
+    "agreement_report",
     "align",
     "as_annotation_set",
     "bootstrap_counts",
@@ -60,6 +88,7 @@ __all__ = [
     "confusion_matrix",
     "error_summary",
     "errors",
+    "errors_report",
     "format_table",
     "html_report",
     "krippendorff_alpha_chars",
@@ -83,7 +112,23 @@ __all__ = [
     "resample_weights",
     "scheme_counts",
     "score",
+    "score_report",
+    "score_report_html",
     "to_markdown",
     "write_leaderboard",
     "write_table",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _WHERE[name]
+    except KeyError:
+        raise AttributeError(f"module 'jinbiao.evaluate' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

@@ -115,7 +115,14 @@ def _char_vectors(a: AnnotationSet, b: AnnotationSet, texts) -> tuple[np.ndarray
 
 
 def cohen_kappa_chars(a: SpansLike, b: SpansLike, *, texts: Mapping[str, str | int] | None = None) -> float:
-    """Cohen's kappa between two sets over the characters of their common documents."""
+    """Cohen's kappa between two sets over the characters of their common documents.
+
+    >>> from jinbiao.gold import Span
+    >>> gold = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "GPE", "北京")]}
+    >>> pred = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "LOC", "北京")]}
+    >>> round(cohen_kappa_chars(gold, pred, texts={"d1": "李刚在北京工作。"}), 4)
+    0.6364
+    """
     from sklearn.metrics import cohen_kappa_score
 
     va, vb = _char_vectors(as_annotation_set(a, name="a"), as_annotation_set(b, name="b"), texts)
@@ -151,7 +158,14 @@ def krippendorff_alpha_chars(sets: Sequence[SpansLike], *, texts: Mapping[str, s
 
 
 def pairwise_f1(a: SpansLike, b: SpansLike) -> dict[str, float]:
-    """F1 of `b` against `a` on their common documents, in every scheme (symmetric)."""
+    """F1 of `b` against `a` on their common documents, in every scheme (symmetric).
+
+    >>> from jinbiao.gold import Span
+    >>> gold = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "GPE", "北京")]}
+    >>> pred = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "LOC", "北京")]}
+    >>> pairwise_f1(gold, pred)
+    {'strict': 0.5, 'exact': 1.0, 'partial': 1.0, 'type': 0.5, 'chars': 0.5}
+    """
     sa, sb = as_annotation_set(a, name="a"), as_annotation_set(b, name="b")
     common = set(sa.documents) & set(sb.documents)
     if not common:

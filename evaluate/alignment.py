@@ -310,6 +310,13 @@ def align(
     `MissingDocumentsWarning`). With `check`, predictions for unknown documents, a text hash that
     differs from the gold's, a span whose text does not match, and labels outside
     `allowed_labels` (default: the schema; None accepts any) raise `ValidationError`.
+
+    >>> from jinbiao.gold import Span
+    >>> gold = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "GPE", "北京")]}
+    >>> pred = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "LOC", "北京")]}
+    >>> alignment = align(gold, pred)
+    >>> alignment.doc_ids, alignment.labels
+    (['d1'], ['PERSON', 'GPE', 'LOC'])
     """
     gold_set = as_annotation_set(gold, name="gold")
     pred_set = as_annotation_set(pred, name="predictions")

@@ -45,7 +45,15 @@ ERROR_COLUMNS = (
 
 
 def errors(gold: SpansLike | Alignment, pred: SpansLike | None = None, *, context: int = 20) -> pd.DataFrame:
-    """Every strict error, in document and text order, with `context` characters either side."""
+    """Every strict error, in document and text order, with `context` characters either side.
+
+    >>> from jinbiao.gold import Span
+    >>> gold = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "GPE", "北京")]}
+    >>> pred = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "LOC", "北京")]}
+    >>> print(errors(gold, pred)[["category", "gold_label", "pred_label"]].to_string(index=False))
+    category gold_label pred_label
+       label        GPE        LOC
+    """
     alignment = as_alignment(gold, pred)
     matching = alignment.matchings["strict"]
     rows: list[dict[str, object]] = []
@@ -92,7 +100,14 @@ def error_summary(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def confusion_matrix(gold: SpansLike | Alignment, pred: SpansLike | None = None) -> pd.DataFrame:
-    """Gold label (rows) × predicted label (columns) over matched overlapping pairs, with (none)."""
+    """Gold label (rows) × predicted label (columns) over matched overlapping pairs, with (none).
+
+    >>> from jinbiao.gold import Span
+    >>> gold = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "GPE", "北京")]}
+    >>> pred = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "LOC", "北京")]}
+    >>> int(confusion_matrix(gold, pred).loc["GPE", "LOC"])
+    1
+    """
     alignment = as_alignment(gold, pred)
     if "partial" not in alignment.matchings:
         raise ValueError("the alignment was made without the partial scheme")

@@ -12,11 +12,9 @@ from jinbiao.gold import (
     LABEL_SET,
     AnnotationSet,
     DocumentAnnotations,
-    JinbiaoError,
     Span,
     ValidationError,
     read_annotations,
-    sha256_text,
     span_problems,
 )
 
@@ -142,15 +140,3 @@ def load_annotations(
         return read_annotations(path, labels=frozenset(labels))
     annotation_set = read_annotations(path, labels=frozenset(labels) | frozenset(label_map))
     return map_labels(annotation_set, label_map)
-
-
-def texts_of(*sets: AnnotationSet) -> dict[str, str]:
-    """Every document text the sets carry (first one wins), checked against its hash."""
-    texts: dict[str, str] = {}
-    for annotation_set in sets:
-        for doc in annotation_set:
-            if doc.text is not None and doc.doc_id not in texts:
-                if doc.text_sha256 and sha256_text(doc.text) != doc.text_sha256:
-                    raise JinbiaoError(f"{annotation_set.name}: document {doc.doc_id}: text does not match its hash")
-                texts[doc.doc_id] = doc.text
-    return texts

@@ -112,7 +112,17 @@ def precision_recall_f1(
     labels: list[str] | None = None,
     zero_division: float = 0.0,
 ) -> tuple[float, float, float] | dict[str, tuple[float, float, float]]:
-    """(precision, recall, F1) with `average` micro / macro / weighted, or per label with None."""
+    """(precision, recall, F1) with `average` micro / macro / weighted, or per label with None.
+
+    >>> from jinbiao.gold import Span
+    >>> gold = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "GPE", "北京")]}
+    >>> pred = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "LOC", "北京")]}
+    >>> from jinbiao.evaluate import align
+    >>> precision_recall_f1(align(gold, pred), scheme="strict")
+    (0.5, 0.5, 0.5)
+    >>> precision_recall_f1(align(gold, pred), scheme="exact")
+    (1.0, 1.0, 1.0)
+    """
     counts = select_labels(alignment, scheme_counts(alignment, scheme).sum(axis=0), labels)
     names = labels if labels is not None else alignment.labels
     p, r, f = label_metrics(counts, check_zero_division(zero_division))

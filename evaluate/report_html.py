@@ -6,12 +6,11 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from jinbiao.gold import LABEL_BY_NAME, Span, atomic_write_text
+from jinbiao.gold import LABEL_BY_NAME, Span
 
 from .alignment import Alignment
 from .schemes import CORRECT
@@ -155,7 +154,3 @@ def html_report(
         + "\n".join(body)
         + "\n</body></html>\n"
     )
-
-
-def write_html(path: str | Path, content: str) -> Path:
-    return atomic_write_text(path, content)

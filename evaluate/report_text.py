@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from jinbiao.gold import JinbiaoError, atomic_write_text
+from jinbiao.gold.tables import display_width
+from jinbiao.gold.tables import format_table as format_rows
 
 from .alignment import Alignment
 from .inputs import SpansLike
@@ -28,27 +30,12 @@ def _cell(value: object, digits: int) -> str:
     return str(value).replace("\r", "↵").replace("\n", "↵")
 
 
-def _width(text: str) -> int:
-    # CJK characters take two columns in a terminal.
-    return sum(2 if ord(ch) >= 0x1100 and not 0xFF61 <= ord(ch) <= 0xFFDC else 1 for ch in text)
-
-
 def format_table(frame: pd.DataFrame, *, digits: int = 4, columns: Sequence[str] | None = None) -> str:
-    """A plain aligned table: text columns left, numbers right."""
+    """`frame` as a plain aligned table (`jinbiao.gold.tables`): text columns left, numbers right."""
     frame = frame if columns is None else frame[list(columns)]
-    header = [str(c) for c in frame.columns]
-    body = [[_cell(v, digits) for v in row] for row in frame.itertuples(index=False)]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
-    widths = [max([_width(h), *(_width(r[i]) for r in body)]) for i, h in enumerate(header)]
-
-    def line(cells: Sequence[str]) -> str:
-        out = []
-        for cell, width, right in zip(cells, widths, numeric, strict=False):
-            pad = " " * (width - _width(cell))
-            out.append(pad + cell if right else cell + pad)
-        return "  ".join(out).rstrip()
-
-    return "\n".join([line(header), *(line(r) for r in body)]) + "\n"
+    rows = [[_cell(v, digits) for v in row] for row in frame.itertuples(index=False)]
+    return format_rows([str(c) for c in frame.columns], rows, numeric=numeric, rule=False) + "\n"
 
 
 def to_markdown(frame: pd.DataFrame, *, digits: int = 4) -> str:
@@ -105,7 +92,17 @@ def classification_report(
     seed: int | None = 0,
     confidence: float = 0.95,
 ) -> str | dict[str, dict[str, float]]:
-    """Per-label precision, recall, F1 and support, then the averages, as scikit-learn prints them."""
+    """Per-label precision, recall, F1 and support, then the averages, as scikit-learn prints them.
+
+    >>> from jinbiao.gold import Span
+    >>> gold = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "GPE", "北京")]}
+    >>> pred = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "LOC", "北京")]}
+    >>> report = classification_report(gold, pred, digits=2)
+    >>> print(report.splitlines()[2])
+          PERSON      1.00      1.00      1.00         1
+    >>> classification_report(gold, pred, output_dict=True)["micro avg"]["f1-score"]
+    0.5
+    """
     table = score(
         gold,
         pred,
@@ -130,7 +127,7 @@ def classification_report(
         }
     headers = ["precision", "recall", "f1-score", "support"] + (["f1 low", "f1 high"] if ci else [])
     names = [str(n) for n in table["label"]]
-    width = max([len("weighted avg"), *(_width(n) for n in names), digits])
+    width = max([len("weighted avg"), *(display_width(n) for n in names), digits])
     head = " " * width + "".join(f" {h:>9}" for h in headers)
     lines = [head, ""]
     for i, (_, row) in enumerate(table.iterrows()):
@@ -141,5 +138,5 @@ def classification_report(
         cells.append(str(int(row["support"])))
         if ci:
             cells += [_cell(float(row["f1_low"]), digits), _cell(float(row["f1_high"]), digits)]
-        lines.append(" " * (width - _width(name)) + name + "".join(f" {c:>9}" for c in cells))
+        lines.append(" " * (width - display_width(name)) + name + "".join(f" {c:>9}" for c in cells))
     return "\n".join(lines) + "\n"

@@ -86,6 +86,15 @@ def score(
     `labels` fixes the labels reported and averaged (default: those in gold or predictions).
     With `ci`, percentile bootstrap intervals over `units` ("document" or "paragraph") are
     added as ``precision_low`` … ``f1_high``; rows of single documents get none.
+
+    >>> from jinbiao.gold import Span
+    >>> gold = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "GPE", "北京")]}
+    >>> pred = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "LOC", "北京")]}
+    >>> table = score(gold, pred, scheme=["strict", "exact"])
+    >>> print(table[["scheme", "correct", "incorrect", "f1"]].to_string(index=False))
+    scheme  correct  incorrect  f1
+    strict        1          1 0.5
+     exact        2          0 1.0
     """
     schemes = all_schemes(scheme)
     alignment = as_alignment(

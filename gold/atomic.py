@@ -14,9 +14,44 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import OutputExistsError
+from .errors import JinbiaoError, OutputExistsError, Remedy
 
 TMP_MARK = ".jinbiao-tmp-"
+GOLD_MARKER = ".jinbiao-gold"  # in every directory that holds gold files; written with them
+GOLD_SIGNATURE = b'"format": "jinbiao-gold/'
+
+
+class GoldProtectedError(JinbiaoError):
+    """A write that would replace a gold file or put other files among gold files."""
+
+    def __init__(self, path: str, gold: str) -> None:
+        super().__init__(f"{path}: {gold} holds gold annotations", remedy=Remedy.OTHER_OUTPUT, path=path)
+        self.path = path
+
+
+def gold_location(path: str | os.PathLike[str]) -> Path | None:
+    """The gold file or gold directory that writing `path` would touch, or None.
+
+    A gold directory carries a `GOLD_MARKER` file; a gold file says so in its first lines.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return path if (path / GOLD_MARKER).exists() else None
+    if (path.parent / GOLD_MARKER).exists():
+        return path.parent
+    if path.suffix == ".json" and path.is_file():
+        with contextlib.suppress(OSError), open(path, "rb") as handle:
+            if GOLD_SIGNATURE in handle.read(256):
+                return path
+    return None
+
+
+def _check_not_gold(path: Path, gold: bool) -> None:
+    if gold:
+        return
+    found = gold_location(path)
+    if found is not None:
+        raise GoldProtectedError(str(path), str(found))
 
 
 def _usual_mode(path: Path) -> int:
@@ -59,9 +94,15 @@ def remove_stale_temporaries(target: str | os.PathLike[str]) -> list[Path]:
     return removed
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], content: bytes, *, overwrite: bool = True) -> Path:
-    """Write `content` beside `path` under a temporary name, then rename it into place."""
+def atomic_write_bytes(
+    path: str | os.PathLike[str], content: bytes, *, overwrite: bool = True, gold: bool = False
+) -> Path:
+    """Write `content` beside `path` under a temporary name, then rename it into place.
+
+    Only a gold writer (`gold` True) may write onto a gold file or into a gold directory.
+    """
     path = Path(path)
+    _check_not_gold(path, gold)
     if not overwrite and path.exists():
         raise OutputExistsError(str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,19 +119,25 @@ def atomic_write_bytes(path: str | os.PathLike[str], content: bytes, *, overwrit
     return path
 
 
-def atomic_write_text(path: str | os.PathLike[str], content: str, *, overwrite: bool = True) -> Path:
+def atomic_write_text(
+    path: str | os.PathLike[str], content: str, *, overwrite: bool = True, gold: bool = False
+) -> Path:
     """`atomic_write_bytes` for text: UTF-8, ``\\n`` line ends."""
-    return atomic_write_bytes(path, content.encode("utf-8"), overwrite=overwrite)
+    return atomic_write_bytes(path, content.encode("utf-8"), overwrite=overwrite, gold=gold)
 
 
 @contextlib.contextmanager
-def atomic_directory(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iterator[Path]:
+def atomic_directory(
+    path: str | os.PathLike[str], *, overwrite: bool = True, gold: bool = False
+) -> Iterator[Path]:
     """Yield an empty directory beside `path`; on success it replaces `path` whole.
 
     An exception inside the block removes it and leaves `path` as it was. `overwrite` False
-    refuses an existing non-empty `path` before anything is written.
+    refuses an existing non-empty `path` before anything is written; only a gold writer (`gold`
+    True) may replace a gold directory.
     """
     target = Path(path)
+    _check_not_gold(target, gold)
     if target.exists() and not target.is_dir():
         raise OutputExistsError(str(target), f"{target} exists and is not a directory")
     if not overwrite and target.is_dir() and any(target.iterdir()):

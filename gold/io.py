@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .annotation_set import AnnotationSet, DocumentAnnotations
-from .atomic import atomic_write_text
+from .atomic import GOLD_MARKER, atomic_write_text
 from .document import Document, decode_offset_runs, sha256_text
 from .errors import ValidationError
 from .schema import LABEL_SET
@@ -68,7 +68,25 @@ def write_gold_document(
     annotators: Iterable[str] = (),
     overwrite: bool = False,
 ) -> Path:
-    return atomic_write_text(path, gold_document_json(document, spans, annotators=annotators), overwrite=overwrite)
+    """Write one gold file (never over an existing one unless `overwrite`), and mark its directory as gold."""
+    content = gold_document_json(document, spans, annotators=annotators)
+    written = atomic_write_text(path, content, overwrite=overwrite, gold=True)
+    mark_gold_directory(written.parent)
+    return written
+
+
+def mark_gold_directory(directory: str | os.PathLike[str]) -> None:
+    """Leave the marker that protects a gold directory from every writer but the gold writers."""
+    marker = Path(directory) / GOLD_MARKER
+    if not marker.exists():
+        atomic_write_text(marker, MARKER_TEXT, gold=True)
+
+
+MARKER_TEXT = (
+    "This directory holds gold annotations (jinbiao-gold/1 files). jinbiao writes here only through\n"
+    "its gold writers (gold from-mentions, pull --write-gold, adjudicate), and replaces a gold file only\n"
+    "when asked to overwrite. Remove this file to lift the protection.\n"
+)
 
 
 def _load_json(path: Path) -> Any:

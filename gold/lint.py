@@ -7,7 +7,7 @@ Checks (each finding names file, document, span and check):
 * ``inconsistent_label``    the same surface string carries different labels across the set;
 * ``unlabelled_occurrence`` a string labelled elsewhere occurs with no span on or over it;
 * ``edge``                  a span starts or ends with whitespace or punctuation (a closing
-                            bracket that is part of a name is fine);
+                            bracket that closes one opened inside the span is fine: `edges`);
 * ``approximator``          约, 超, 左右 … inside a MONEY or PERCENT span;
 * ``law_marks``             a 《 or 》 inside a LAW span.
 
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .document import sha256_bytes
+from .edges import has_clean_edges
 from .errors import ValidationError
 from .io import gold_files, read_gold_document
 from .span import Span
@@ -39,8 +40,6 @@ CHECKS = (
     "approximator",
     "law_marks",
 )
-EDGE_CHARACTERS = frozenset(" \t\n\u00a0\u3000，。、：:；;！!？?“”‘’\"'《》（(【[—-·□,.")
-CLOSING_BRACKETS = frozenset(")）]】")
 APPROXIMATOR = re.compile(r"^(约|超过|超|近|达|不低于|预计|多达|高达|逾)|(左右|以上|以下|上下)$")
 MIN_REPEATABLE = 2  # single characters (京, 两) are too ambiguous for the occurrence check
 
@@ -96,7 +95,7 @@ def read_waivers(path: str | os.PathLike[str] | None) -> list[Waiver]:
 
 def _span_findings(file: str, doc_id: str, span: Span) -> list[Finding]:
     found = []
-    if span.text[0] in EDGE_CHARACTERS or (span.text[-1] in EDGE_CHARACTERS and span.text[-1] not in CLOSING_BRACKETS):
+    if not has_clean_edges(span.text):
         found.append(Finding("edge", file, doc_id, "starts or ends with whitespace or punctuation", span))
     if span.label in ("MONEY", "PERCENT") and APPROXIMATOR.search(span.text):
         found.append(Finding("approximator", file, doc_id, "approximators stay outside MONEY and PERCENT", span))

@@ -11,13 +11,22 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinbiao.baselines import Extractor, available, get_extractor
-from jinbiao.evaluate import Leaderboard, leaderboard, write_leaderboard
 from jinbiao.gold import AnnotationSet, Document, DocumentAnnotations, JinbiaoError, load_gold
 from jinbiao.gold.paths import DOCUMENTS_DIR
 
 DEFAULT_GOLD_DIR = DOCUMENTS_DIR
+DEFAULT_RESULTS_DIR = "results"
+DEFAULT_N_RESAMPLES = 1000
+DEFAULT_SEED = 0
+DEFAULT_SCHEME = "strict"
+DEFAULT_METHOD = "permutation"
+DEFAULT_UNITS = "document"
+
+if TYPE_CHECKING:  # scoring (pandas, numpy) is imported when a leaderboard is run, not with the CLI
+    from jinbiao.evaluate import Leaderboard
 
 
 @dataclass
@@ -101,17 +110,19 @@ def predict(
 def run_leaderboard(
     gold_dir: str | os.PathLike[str] = DEFAULT_GOLD_DIR,
     baselines: Sequence[str] | None = None,
-    out_dir: str | os.PathLike[str] | None = "results",
+    out_dir: str | os.PathLike[str] | None = DEFAULT_RESULTS_DIR,
     *,
-    n_resamples: int = 1000,
-    seed: int | None = 0,
-    scheme: str = "strict",
-    method: str = "permutation",
-    units: str = "document",
+    n_resamples: int = DEFAULT_N_RESAMPLES,
+    seed: int | None = DEFAULT_SEED,
+    scheme: str = DEFAULT_SCHEME,
+    method: str = DEFAULT_METHOD,
+    units: str = DEFAULT_UNITS,
     confidence: float = 0.95,
     factory: Callable[[str], Extractor] = get_extractor,
 ) -> LeaderboardRun:
     """Score `baselines` (default: every registered one) on the gold; write `out_dir` unless None."""
+    from jinbiao.evaluate import leaderboard, write_leaderboard
+
     path = resolve_gold_dir(gold_dir)
     gold, documents = load_gold(path)
     names = list(baselines) if baselines else available()

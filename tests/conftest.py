@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from jinbiao.annotate.corpus import load_corpus
 from jinbiao.gold import Document
-from jinbiao.gold.paths import ARTICLES_DIR
+from jinbiao.gold.paths import ARTICLES_DIR, HOME_ENV
 
 
 @pytest.fixture(scope="session")
@@ -21,12 +19,9 @@ def seed_raw() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def private_model_dir(tmp_path_factory):
-    """Trained models go to a directory of this test session, never the checkout's `.jinbiao/`."""
-    previous = os.environ.get("JINBIAO_MODEL_DIR")
-    os.environ["JINBIAO_MODEL_DIR"] = str(tmp_path_factory.mktemp("models"))
-    yield
-    if previous is None:
-        os.environ.pop("JINBIAO_MODEL_DIR", None)
-    else:
-        os.environ["JINBIAO_MODEL_DIR"] = previous
+def private_workspace(tmp_path_factory):
+    """Models and everything else jinbiao keeps go to a workspace of this test session, never the
+    checkout's `.jinbiao/`."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(HOME_ENV, str(tmp_path_factory.mktemp("workspace")))
+        yield

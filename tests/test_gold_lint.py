@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import doctest
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from jinbiao.cli import main
-from jinbiao.gold import Document, write_gold_document
+from jinbiao.gold import Document, edges, write_gold_document
+from jinbiao.gold.edges import has_clean_edges, trim_edges
 from jinbiao.gold.lint import Waiver, lint_gold
 
 TEXT_A = "北京市国资委召开会议。北京市经济平稳。约1200万元，近60%左右。"
@@ -69,3 +74,26 @@ def test_gold_check_command_exit_codes(tmp_path, capsys):
     write(tmp_path, "b", TEXT_B, [(0, 11, "LAW")])
     assert main(["gold", "check", str(tmp_path), "--waivers", str(tmp_path / "none.json")]) == 1
     assert main(["gold", "check", str(tmp_path / "missing")]) == 2
+
+
+def test_the_edge_rule_is_the_one_the_crf_trims_to(tmp_path):
+    """A closing bracket ends a span only when it closes one opened inside it: lint and CRF agree."""
+    text = "佳能医疗系统(中国)有限公司，见附件1）。【通知】"
+    write(tmp_path, "a", text, [(0, 14, "ORG"), (15, 20, "LAW"), (21, 25, "LAW")])
+    assert checks(lint_gold(tmp_path)) == [("edge", "a", "【通知】"), ("edge", "a", "见附件1）")]
+    assert [trim_edges(text, s, e) for s, e in [(0, 14), (15, 20), (21, 25)]] == [(0, 14), (15, 19), (22, 24)]
+
+
+def test_the_edge_rule_examples_run():
+    assert doctest.testmod(edges).failed == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="北京(（)）[【]】“”，。 \u3000\n·-a1", max_size=12), st.data())
+def test_what_trimming_leaves_is_what_the_lint_accepts(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    s, e = trim_edges(text, start, end)
+    assert start <= s <= e <= end
+    assert s == e or has_clean_edges(text[s:e])
+    assert has_clean_edges(text[start:end]) == ((s, e) == (start, end) and start < end)

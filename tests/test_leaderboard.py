@@ -111,13 +111,13 @@ def test_leaderboard_command(gold_dir, tmp_path, capsys):
     code = main(
         [
             "leaderboard",
-            "--gold-dir",
+            "--gold",
             str(gold_dir),
             "--baseline",
             "memoriser",
             "--baseline",
             "first-two",
-            "--out-dir",
+            "-o",
             str(out_dir),
             "--n-resamples",
             "30",

@@ -13,8 +13,8 @@ from jinbiao.annotate.labelstudio.client import (
     Connection,
     Endpoint,
     LabelStudioError,
+    api_error,
     connect,
-    describe_error,
     resolve,
     safe_url,
 )
@@ -34,7 +34,7 @@ SECRET = "s3cr3t-key-that-must-never-show-0123456789"
 def _no_ambient_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LABEL_STUDIO_URL", raising=False)
     monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
-    monkeypatch.setenv("JINBIAO_STUDIO_DIR", str(tmp_path / "no-studio"))
+    monkeypatch.setenv("JINBIAO_HOME", str(tmp_path / "no-workspace"))
 
 
 def test_nothing_configured_says_both_ways_out() -> None:
@@ -142,8 +142,23 @@ def _connection(url: str = "https://ls.example.org") -> Connection:
 )
 def test_api_errors_become_one_line(status: int, body: object, message: str) -> None:
     error = ApiError(status_code=status, headers={"set-cookie": "sessionid=abc"}, body=body)
-    assert describe_error(error, "listing tasks", _connection()) == message
+    assert str(api_error(error, "listing tasks", _connection())) == message
 
 
 def test_endpoint_repr_hides_the_key() -> None:
     assert SECRET not in repr(Endpoint("http://x", SECRET, "prompt"))
+
+
+def test_a_timeout_says_what_fixes_it_and_the_command_line_words_it_as_its_flag() -> None:
+    import httpx
+
+    from jinbiao.cli.errors import describe
+    from jinbiao.gold.errors import Remedy
+
+    error = api_error(httpx.ReadTimeout("slow"), "listing tasks", _connection())
+    assert (error.problem, error.remedy) == (
+        "Label Studio at https://ls.example.org did not answer within 60 s while listing tasks",
+        Remedy.LONGER_TIMEOUT,
+    )
+    assert str(error) == f"{error.problem}; try again, or give it longer (timeout=SECONDS)"
+    assert describe(error) == f"{error.problem}; try again, or give it longer with --timeout SECONDS"

@@ -11,13 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jinbiao.annotate.labelstudio.export import (
-    ExportFormatError,
-    convert_export,
-    detect_format,
-    load_export,
-    region_spans,
-)
+from jinbiao.annotate.labelstudio.export import ExportFormatError, convert_export, detect_format, load_export
+from jinbiao.annotate.labelstudio.tasks import region
+from jinbiao.cli.errors import describe
 from jinbiao.gold import LABELS, Document, JinbiaoError, Span
 
 DATA = Path(__file__).parent / "data" / "labelstudio"
@@ -56,6 +52,17 @@ def documents() -> list[Document]:
 
 def spans_by_doc(annotation_set: Any) -> dict[str, list[Span]]:
     return {d.doc_id: d.spans for d in annotation_set}
+
+
+def one_annotation(result: Any, text: str) -> list[dict[str, Any]]:
+    """An export of one task holding `text`, with one annotation whose regions are `result`."""
+    sha = Document("d", text).text_sha256
+    annotation = {"id": 7, "completed_by": {"id": 2, "email": "a@x.org"}, "result": result}
+    return [{"id": 1, "data": {"text": text, "doc_id": "d", "sha256": sha}, "annotations": [annotation]}]
+
+
+def region_problems(result: Any, text: str) -> list[tuple[str | None, str]]:
+    return [(p.region_id, p.reason) for p in convert_export(one_annotation(result, text)).problems]
 
 
 def test_the_recorded_texts_keep_non_bmp_characters_and_crlf() -> None:
@@ -118,16 +125,26 @@ def test_counts_reconcile_every_annotation() -> None:
         "candidate_documents": 2,
     }
     assert result.reconciled
-    statuses = {(e["item"], e["id"]): e["status"] for e in result.index}
-    assert statuses == {
-        ("annotation", 1): "written",
-        ("annotation", 2): "written",
-        ("annotation", 5): "written",
-        ("annotation", 3): "written",
-        ("skipped", 4): "written",
-        ("draft", 1): "written",
-        ("prediction", 1): "written",
-        ("prediction", 2): "written",
+    placed = {(p.item.kind, p.item.item_id): (p.written, p.set_name, p.rank) for p in result.items}
+    assert placed == {
+        ("annotation", 1): (True, ANN1, 1),
+        ("annotation", 2): (True, ANN2, 1),
+        ("annotation", 5): (True, ADMIN, 1),
+        ("annotation", 3): (True, ANN1, 1),
+        ("skipped", 4): (True, ANN2, 1),
+        ("draft", 1): (True, ANN2, 1),
+        ("prediction", 1): (True, "fake", 1),
+        ("prediction", 2): (True, "fake", 1),
+    }
+    assert result.items[0].to_dict() == {
+        "task_id": 1,
+        "item": "annotation",
+        "id": 1,
+        "who": ANN1,
+        "doc_id": "doc-a",
+        "status": "written",
+        "set": ANN1,
+        "rank": 1,
     }
 
 
@@ -167,10 +184,15 @@ def test_ui_json_export_gives_the_same_annotations_by_user_id() -> None:
         "user-3": {"doc-a": sorted(EDITED_A)},
     }
     assert result.counts["predictions"]["listed_by_id_only"] == 2
-    assert result.notes == [
+    [note] = result.notes
+    assert str(note) == (
         "the export lists 0 drafts and 2 predictions by id only (Label Studio's plain export does); "
-        "`jinbiao pull --project` takes a snapshot with them in full"
-    ]
+        "take a snapshot export with full predictions (pull(connection, title, ...) does)"
+    )
+    assert describe(note.as_error()) == (
+        "the export lists 0 drafts and 2 predictions by id only (Label Studio's plain export does); "
+        "`jinbiao pull --project TITLE` takes a snapshot with full predictions"
+    )
 
 
 def test_json_min_export_gives_the_submitted_annotations() -> None:
@@ -182,7 +204,7 @@ def test_json_min_export_gives_the_submitted_annotations() -> None:
         "user-3": {"doc-a": sorted(EDITED_A)},
     }
     assert result.counts["annotations"]["skipped"] == 0
-    assert result.notes == [
+    assert [str(note) for note in result.notes] == [
         "JSON_MIN leaves out skipped annotations, drafts, predictions and region ids; "
         "pull from the server (or export JSON) for the complete picture"
     ]
@@ -190,12 +212,14 @@ def test_json_min_export_gives_the_submitted_annotations() -> None:
 
 def test_corrupted_regions_and_a_task_without_text_are_reported_with_task_and_region() -> None:
     result = convert_export(load("snapshot_problems"))
-    assert [str(p) for p in result.problems] == [
+    assert [str(p) for p in result.problems] == [  # in the order of the regions, not of the text
         f"task 3 (document doc-a), annotation 6 by {ANN1}, region range1: "
-        "offsets [47, 51) are outside the text (48 characters)",
+        "span [47, 51) GPE '北京': span ends after the text (48 characters)",
         f"task 3 (document doc-a), annotation 6 by {ANN1}, region text1: "
-        "value.text '上海市' does not match the text, which has '上海' there",
-        f"task 3 (document doc-a), annotation 6 by {ANN1}, region label1: label 'COMPANY' is not in the schema",
+        "span [11, 13) GPE '上海市': text does not match the document, which has '上海' there",
+        f"task 3 (document doc-a), annotation 6 by {ANN1}, region label1: "
+        "span [36, 43) COMPANY '深圳市人民政府': label 'COMPANY' is not in the schema "
+        "(use one of the twelve labels or map it)",
         "task 4 (document doc-b): the task has no data.text: not pushed by jinbiao, or its data was edited",
     ]
     annotations = result.counts["annotations"]
@@ -220,11 +244,16 @@ def test_tasks_are_checked_against_the_corpus() -> None:
     changed = Document("doc-a", TEXT_A.replace("北京", "南京"))
     result = convert_export(load("snapshot"), documents=[changed])
     reasons = [str(p) for p in result.problems]
-    assert reasons == [
+    mismatch = (
         f"task 1 (document doc-a): the task's text ({documents()[0].text_sha256[:12]}) is not the document's "
-        f"in the corpus ({changed.text_sha256[:12]}); push the current text with --new-version",
+        f"in the corpus ({changed.text_sha256[:12]})"
+    )
+    assert reasons == [
+        f"{mismatch}; push the current text as a new task (push(..., new_version=True))",
         "task 2 (document doc-b): document doc-b is not in the corpus given",
     ]
+    first = result.problems[0]
+    assert f"{first.where}: {describe(first.as_error())}" == f"{mismatch}; push the current text with --new-version"
     assert result.counts["annotations"]["reported"] == 5
     assert result.reconciled
 
@@ -274,43 +303,61 @@ def test_overlapping_and_duplicate_regions_are_problems() -> None:
     result_a.append(copy.deepcopy(result_a[0]) | {"id": "dup"})
     result = convert_export(payload)
     assert [str(p) for p in result.problems] == [
-        f"task 1 (document doc-a), annotation 2 by {ANN2}, region dup: overlaps [4, 6) GPE '北京' "
-        "(spans are flat: keep one of them)"
+        f"task 1 (document doc-a), annotation 2 by {ANN2}, region dup: span [4, 6) GPE '北京': "
+        "overlaps [4, 6) GPE '北京' (spans are flat: keep one of them)"
     ]
 
 
 @pytest.mark.parametrize(
     ("region", "reason"),
     [
-        ({"start": 3, "end": 3}, "offsets [3, 3) are empty or reversed"),
-        ({"start": 5, "end": 2}, "offsets [5, 2) are empty or reversed"),
-        ({"start": -1, "end": 2}, "offsets [-1, 2) are outside the text (6 characters)"),
+        # the shape Label Studio gives a Labels region
         ({"start": "0", "end": 2}, "start and end must be integers, got '0' and 2"),
+        ({"start": True, "end": 2}, "start and end must be integers, got True and 2"),
         ({"labels": ["GPE", "LOC"]}, "a region needs exactly one label, it has ['GPE', 'LOC']"),
         ({"labels": []}, "a region needs exactly one label, it has []"),
         ({"labels": [["GPE"]]}, "a region needs exactly one label, it has [['GPE']]"),
-        ({"text": None}, "value.text None does not match the text, which has '北京' there"),
-        ({"start": True, "end": 2}, "start and end must be integers, got True and 2"),
+        ({"text": None}, "value.text must be a string, it is None"),
+        # the contract's own checks of a span on its text (jinbiao.gold.span_problems)
+        ({"start": 3, "end": 3}, "span [3, 3) GPE '北京': start must be ≥ 0 and below end"),
+        ({"start": 5, "end": 2}, "span [5, 2) GPE '北京': start must be ≥ 0 and below end"),
+        ({"start": -1, "end": 2}, "span [-1, 2) GPE '北京': start must be ≥ 0 and below end"),
+        ({"start": 4, "end": 9}, "span [4, 9) GPE '北京': span ends after the text (6 characters)"),
+        ({"text": "上海"}, "span [0, 2) GPE '上海': text does not match the document, which has '北京' there"),
+        (
+            {"labels": ["CITY"]},
+            "span [0, 2) CITY '北京': label 'CITY' is not in the schema (use one of the twelve labels or map it)",
+        ),
     ],
 )
 def test_region_checks(region: dict[str, Any], reason: str) -> None:
     value = {"start": 0, "end": 2, "text": "北京", "labels": ["GPE"]} | region
     result = [{"id": "r", "from_name": "label", "to_name": "text", "type": "labels", "value": value}]
-    assert region_spans(result, "北京是首都。") == ([], [("r", reason)])
+    assert region_problems(result, "北京是首都。") == [("r", reason)]
+
+
+def test_regions_without_value_or_text_and_results_that_are_not_lists() -> None:
+    regions = [
+        {"id": "a", "from_name": "label", "to_name": "text", "type": "labels"},
+        {"id": "b", "from_name": "label", "to_name": "text", "type": "labels", "value": {"start": 0, "end": 2}},
+        "北京",
+    ]
+    assert region_problems(regions, "北京是首都。") == [
+        ("a", "the region has no `value`"),
+        ("b", "a region needs exactly one label, it has None"),
+        ("#2", "not a region but a str"),
+    ]
+    assert region_problems({"start": 0}, "北京是首都。") == [(None, "`result` is a dict, not a list of regions")]
 
 
 def test_a_result_of_another_control_is_a_problem() -> None:
     result = [{"id": "c", "from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["x"]}}]
-    assert region_spans(result, "abc") == (
-        [],
-        [
-            (
-                "c",
-                "a 'choices' result from 'sentiment' to 'text'; "
-                "the labeling config has only Labels 'label' on Text 'text'",
-            )
-        ],
-    )
+    assert region_problems(result, "abc") == [
+        (
+            "c",
+            "a 'choices' result from 'sentiment' to 'text'; the labeling config has only Labels 'label' on Text 'text'",
+        )
+    ]
 
 
 def test_detect_format_refuses_what_is_not_an_export() -> None:
@@ -350,25 +397,8 @@ def text_and_spans(draw: st.DrawFn) -> tuple[str, list[Span]]:
 @given(text_and_spans())
 def test_conversion_keeps_every_valid_span_exactly(case: tuple[str, list[Span]]) -> None:
     text, spans = case
-    document = Document("d", text)
-    results = [
-        {
-            "id": f"r{n}",
-            "from_name": "label",
-            "to_name": "text",
-            "type": "labels",
-            "value": {"start": s.start, "end": s.end, "text": s.text, "labels": [s.label]},
-        }
-        for n, s in enumerate(reversed(spans))
-    ]
-    payload = [
-        {
-            "id": 1,
-            "data": {"text": text, "doc_id": "d", "sha256": document.text_sha256},
-            "annotations": [{"id": 7, "completed_by": {"id": 2, "email": "a@x.org"}, "result": results}],
-        }
-    ]
-    result = convert_export(payload, documents=[document])
+    results = [region(s, f"r{n}", origin="manual") for n, s in enumerate(reversed(spans))]
+    result = convert_export(one_annotation(results, text), documents=[Document("d", text)])
     assert result.problems == []
     assert result.annotator_set("a@x.org").spans("d") == spans
     assert result.candidate.spans("d") == spans

@@ -17,6 +17,7 @@ import pytest
 from jinbiao.annotate.labelstudio.client import LabelStudioError, connect
 from jinbiao.annotate.labelstudio.pull import pull
 from jinbiao.cli import main
+from jinbiao.cli.errors import describe
 
 KEY = "0123456789abcdef0123456789abcdef01234567"
 PROJECT = {"id": 3, "title": "seeds", "label_config": "<View/>", "model_version": ""}
@@ -115,6 +116,10 @@ def test_an_export_that_does_not_answer_in_time(stand_in: tuple[str, Behaviour],
         pull(connect(url, KEY, interactive=False), "seeds", tmp_path / "out", timeout=1)
     assert str(error.value) == (
         f"Label Studio at {url} did not answer within 1 s while taking a snapshot export; "
+        "try again, or give it longer (timeout=SECONDS)"
+    )
+    assert describe(error.value) == (
+        f"Label Studio at {url} did not answer within 1 s while taking a snapshot export; "
         "try again, or give it longer with --timeout SECONDS"
     )
 
@@ -126,7 +131,11 @@ def test_an_export_that_never_finishes(stand_in: tuple[str, Behaviour], tmp_path
         pull(connect(url, KEY, interactive=False), "seeds", tmp_path / "out", timeout=1.5)
     assert str(error.value) == (
         "Label Studio's export of project 3 did not finish within 1.5 s (status in_progress); "
-        "try again with a longer --timeout"
+        "try again, or give it longer (timeout=SECONDS)"
+    )
+    assert describe(error.value) == (
+        "Label Studio's export of project 3 did not finish within 1.5 s (status in_progress); "
+        "try again, or give it longer with --timeout SECONDS"
     )
 
 

@@ -65,20 +65,34 @@ def test_pull_file_writes_every_set_and_a_summary_that_reconciles(tmp_path: Path
 
 def test_gold_files_are_written_for_the_candidate_with_the_corpus(tmp_path: Path) -> None:
     out = tmp_path / "pulled"
-    pull_file(DATA / "snapshot.json", out, documents=corpus(), gold=True, policy="ground-truth")
-    assert sorted(p.name for p in (out / "gold").iterdir()) == ["doc-a.json"]
+    pull_file(DATA / "snapshot.json", out, documents=corpus(), write_gold=True, policy="ground-truth")
+    assert sorted(p.name for p in (out / "gold").glob("*.json")) == ["doc-a.json"]
     document, spans, annotators = read_gold_document(out / "gold" / "doc-a.json")
     assert document.text == TEXT_A
     assert [(s.start, s.end, s.label) for s in spans] == [(4, 6, "GPE"), (11, 13, "GPE")]
     assert annotators == [ADMIN]
 
 
-def test_gold_files_need_the_corpus_and_one_candidate(tmp_path: Path) -> None:
-    with pytest.raises(JinbiaoError, match=r"^gold files need each document's offset map"):
-        pull_file(DATA / "snapshot.json", tmp_path / "a", gold=True)
-    with pytest.raises(JinbiaoError, match=r"^gold files need one candidate per document: use --policy latest"):
-        pull_file(DATA / "snapshot.json", tmp_path / "b", gold=True, documents=corpus(), policy="all")
+def test_gold_files_need_the_corpus_and_one_candidate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(JinbiaoError) as no_corpus:
+        pull_file(DATA / "snapshot.json", tmp_path / "a", write_gold=True)
+    assert str(no_corpus.value) == (
+        "gold files need each document's offset map back to its source; "
+        "pass the corpus that was pushed (corpus=PATH), for each document's offset map"
+    )
+    with pytest.raises(JinbiaoError) as policy_all:
+        pull_file(DATA / "snapshot.json", tmp_path / "b", write_gold=True, documents=corpus(), policy="all")
+    assert str(policy_all.value) == (
+        "gold files need one candidate per document; "
+        "choose a policy that gives one candidate per document (latest or ground-truth)"
+    )
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    assert main(["pull", "--from-file", str(DATA / "snapshot.json"), "-o", str(tmp_path / "c"), "--write-gold"]) == 2
+    assert capsys.readouterr().err == (
+        "jinbiao pull: error: gold files need each document's offset map back to its source; "
+        "pass the corpus you pushed with --corpus PATH (each document's offset map comes from it)\n"
+    )
+    assert not (tmp_path / "c").exists()
 
 
 def test_problems_write_nothing_unless_allowed(tmp_path: Path) -> None:
@@ -86,8 +100,8 @@ def test_problems_write_nothing_unless_allowed(tmp_path: Path) -> None:
     with pytest.raises(PullFailed) as failed:
         pull_file(DATA / "snapshot_problems.json", out)
     assert str(failed.value) == (
-        "4 problem(s) in 2 task(s), listed above; nothing was written. "
-        "Fix them in Label Studio, or pass --allow-problems to write the rest and report these"
+        "4 problem(s) in 2 task(s), listed above; nothing was written; "
+        "fix them in Label Studio, or write the rest and report these (allow_problems=True)"
     )
     assert not out.exists()
     assert listing(tmp_path) == []
@@ -104,12 +118,18 @@ def test_problems_write_nothing_unless_allowed(tmp_path: Path) -> None:
     assert listing(out) == [f"annotators/{ANN2}.jsonl", "candidate.jsonl", "summary.json"]
 
 
-def test_an_existing_output_is_kept_without_overwrite_and_replaced_whole_with_it(tmp_path: Path) -> None:
+def test_an_existing_output_is_kept_without_overwrite_and_replaced_whole_with_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "pulled"
     out.mkdir()
     (out / "keep.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(JinbiaoError, match=r"exists and is not empty; pass --overwrite to replace it$"):
+    with pytest.raises(JinbiaoError) as refused:
         pull_file(DATA / "snapshot.json", out)
+    assert str(refused.value) == f"{out} exists and is not empty; allow overwriting (overwrite=True) to replace it"
+    assert main(["pull", "--from-file", str(DATA / "snapshot.json"), "--output", str(out)]) == 2
+    refused_line = f"jinbiao pull: error: {out} exists and is not empty; pass --overwrite to replace it\n"
+    assert capsys.readouterr().err == refused_line
     assert listing(out) == ["keep.txt"]
     pull_file(DATA / "snapshot.json", out, overwrite=True)
     assert "keep.txt" not in listing(out) and "summary.json" in listing(out)
@@ -138,12 +158,15 @@ def test_cli_pull_lists_problems_and_exits_2(tmp_path: Path, capsys: pytest.Capt
     err = capsys.readouterr().err.splitlines()
     assert err[0] == (
         f"problem: task 3 (document doc-a), annotation 6 by {ANN1}, region range1: "
-        "offsets [47, 51) are outside the text (48 characters)"
+        "span [47, 51) GPE '北京': span ends after the text (48 characters)"
     )
     assert err[3] == (
         "problem: task 4 (document doc-b): the task has no data.text: not pushed by jinbiao, or its data was edited"
     )
-    assert err[4].startswith("jinbiao pull: error: 4 problem(s) in 2 task(s), listed above; nothing was written.")
+    assert err[4] == (
+        "jinbiao pull: error: 4 problem(s) in 2 task(s), listed above; nothing was written; "
+        "fix them in Label Studio, or pass --allow-problems to write the rest and report these"
+    )
     assert len(err) == 5
     assert not out.exists()
 

@@ -8,12 +8,15 @@ from jinbiao.annotate.labelstudio.config import label_config_xml
 from jinbiao.annotate.labelstudio.push import (
     ExistingTask,
     PushRefused,
+    check_batch_size,
     check_inputs,
     config_labels,
     labels_in_use,
     plan_push,
 )
-from jinbiao.gold import LABELS, AnnotationSet, Document, ValidationError
+from jinbiao.cli import main
+from jinbiao.cli.errors import describe
+from jinbiao.gold import LABELS, AnnotationSet, Document, JinbiaoError, ValidationError
 
 A = Document("doc-a", "北京市国资委召开会议。")
 B = Document("doc-b", "上海证券交易所今日开市。")
@@ -38,7 +41,7 @@ def test_an_empty_project_gets_every_document_with_its_predictions() -> None:
         {"text": B.text, "doc_id": "doc-b", "source": "", "sha256": B.text_sha256},
     ]
     assert [[p["model_version"] for p in t["predictions"]] for t in plan.new_tasks] == [["rules@1.0"], ["rules@1.0"]]
-    assert plan.predictions == [] and plan.prediction_counts == {"rules@1.0": 2}
+    assert plan.predictions == []
 
 
 def test_pushing_again_adds_nothing() -> None:
@@ -68,10 +71,15 @@ def test_a_changed_document_is_refused_with_its_task() -> None:
     existing = [ExistingTask(7, "doc-a", A.text_sha256), ExistingTask(8, "doc-b", B.text_sha256)]
     with pytest.raises(PushRefused) as refused:
         plan_push([changed, B], [], existing)
-    assert str(refused.value) == (
+    problem = (
         f"1 document(s) changed since they were pushed: doc-a (task 7 has {A.text_sha256[:12]}, "
-        f"now {changed.text_sha256[:12]}); pass --new-version to add them as new tasks "
-        "(the old tasks and their annotations stay)"
+        f"now {changed.text_sha256[:12]})"
+    )
+    assert str(refused.value) == (
+        f"{problem}; add them as new tasks (new_version=True); the old tasks and their annotations stay"
+    )
+    assert describe(refused.value) == (
+        f"{problem}; pass --new-version to add them as new tasks (the old tasks and their annotations stay)"
     )
 
 
@@ -120,3 +128,14 @@ def test_config_labels_and_labels_in_use() -> None:
         }
     ]
     assert labels_in_use(tasks) == {"PRODUCT": 2, "GPE": 1}
+
+
+def test_a_batch_size_below_one_is_refused_before_any_work(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(JinbiaoError) as refused:
+        check_batch_size(0)
+    assert str(refused.value) == "a batch size of 0 sends nothing; use a batch size of at least 1"
+    # the command line refuses it before loading the corpus or running a baseline
+    assert main(["push", "--project", "seeds", "--batch-size", "0", "--corpus", "no/such/dir"]) == 2
+    assert capsys.readouterr().err == (
+        "jinbiao push: error: a batch size of 0 sends nothing; --batch-size must be at least 1\n"
+    )

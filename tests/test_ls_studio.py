@@ -14,18 +14,19 @@ import pytest
 
 from jinbiao.annotate.labelstudio import server
 from jinbiao.cli import main
+from jinbiao.cli.errors import describe
+from jinbiao.gold.paths import HOME_ENV
 
 
-def test_studio_dir_comes_from_the_argument_then_the_environment_then_the_project_root(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv(server.ENV_STUDIO_DIR, raising=False)
+def test_studio_dir_comes_from_the_argument_then_the_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(HOME_ENV, raising=False)
+    monkeypatch.setenv("JINBIAO_STUDIO_DIR", str(tmp_path / "retired"))  # no longer read
     (tmp_path / "proj" / "sub").mkdir(parents=True)
     (tmp_path / "proj" / "pyproject.toml").write_text("", encoding="utf-8")
     monkeypatch.chdir(tmp_path / "proj" / "sub")
     assert server.studio_dir() == tmp_path / "proj" / ".jinbiao" / "studio"
-    monkeypatch.setenv(server.ENV_STUDIO_DIR, str(tmp_path / "elsewhere"))
-    assert server.studio_dir() == tmp_path / "elsewhere"
+    monkeypatch.setenv(HOME_ENV, str(tmp_path / "home"))
+    assert server.studio_dir() == tmp_path / "home" / "studio"
     assert server.studio_dir(tmp_path / "given") == tmp_path / "given"
 
 
@@ -114,7 +115,9 @@ def test_start_without_label_studio_installed_says_how_to_install(tmp_path: Path
 
 def test_cli_status_and_stop_when_nothing_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["studio", "status", "--dir", str(tmp_path)]) == 1
-    assert capsys.readouterr().out == f"not running; data: {tmp_path}; start it with `jinbiao studio start`\n"
+    assert capsys.readouterr().out == (
+        f"not running; data: {tmp_path}; start it with `jinbiao studio start --dir {tmp_path}`\n"
+    )
     assert main(["studio", "stop", "--dir", str(tmp_path)]) == 0
     assert capsys.readouterr().out == "Label Studio was not running\n"
     assert main(["studio", "credentials", "--dir", str(tmp_path)]) == 2
@@ -122,3 +125,48 @@ def test_cli_status_and_stop_when_nothing_runs(tmp_path: Path, capsys: pytest.Ca
         f"jinbiao studio: error: no local studio in {tmp_path} (no credentials.json); "
         "start one with `jinbiao studio start`\n"
     )
+
+
+def fake_python(tmp_path: Path, server_script: str) -> str:
+    """A stand-in interpreter: it has label_studio (any `-c` succeeds) and runs `server_script`
+    as the server."""
+    python = tmp_path / "python"
+    python.write_text(f'#!/bin/sh\nif [ "$1" = "-c" ]; then exit 0; fi\n{server_script}\n', encoding="utf-8")
+    python.chmod(0o755)
+    return str(python)
+
+
+def test_a_port_the_server_cannot_take_says_to_choose_another(tmp_path: Path) -> None:
+    python = fake_python(tmp_path, 'echo "Error: That port is already in use."; exit 1')
+    with pytest.raises(server.StudioError) as error:
+        server.start(tmp_path / "studio", port=8123, python=python)
+    assert str(error.value) == "port 8123 is taken and Label Studio could not use another; choose a free port (port=N)"
+    assert describe(error.value) == (
+        "port 8123 is taken and Label Studio could not use another; choose a free port with --port N"
+    )
+    assert not (tmp_path / "studio" / "server.json").exists()
+
+
+def test_a_server_that_does_not_answer_in_time_is_stopped_and_says_to_wait_longer(tmp_path: Path) -> None:
+    python = fake_python(tmp_path, "exec sleep 30")
+    with pytest.raises(server.StudioError) as error:
+        server.start(tmp_path / "studio", python=python, timeout=0.3)
+    log = tmp_path / "studio" / "server.log"
+    assert describe(error.value).startswith("Label Studio did not answer /health within 0.3 s (pid ")
+    assert describe(error.value).endswith(f"; see {log}; try again, or give it longer with --timeout SECONDS")
+    assert not (tmp_path / "studio" / "server.json").exists()
+
+
+def test_cli_start_hints_keep_the_studio_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "my studio"
+    up = server.StudioStatus(root, True, True, 4242, 8081, 8080, "http://127.0.0.1:8081")
+    monkeypatch.setattr(server, "start", lambda path, **options: up)
+    assert main(["studio", "start", "--dir", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "port 8080 was taken; Label Studio took 8081",
+        f"Label Studio is running at http://127.0.0.1:8081 (pid 4242); log: {root / 'server.log'}",
+        f"login and API token: `jinbiao studio credentials --dir '{root}'`; "
+        f"stop it with `jinbiao studio stop --dir '{root}'`",
+    ]

@@ -8,9 +8,11 @@ import pytest
 from jinbiao.annotate.labelstudio.config import label_config_xml
 from jinbiao.annotate.labelstudio.tasks import build_tasks, region_id
 from jinbiao.baselines import get_extractor
+from jinbiao.baselines.crf_model import DEFAULT_PARAMS, MissingModelError
 from jinbiao.cli import main
 from jinbiao.gold import LABEL_INFO, AnnotationSet, Document, Span, ValidationError
-from jinbiao.gold.paths import ARTICLES_DIR
+from jinbiao.gold.paths import ARTICLES_DIR, DOCUMENTS_DIR, HOME_ENV
+from jinbiao.pipeline import leaderboard_step, run_baselines
 
 
 def test_label_config_is_generated_from_the_schema_without_granularity():
@@ -93,3 +95,57 @@ def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path, capsys, argv, mess
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "tasks.json").exists() and not (tmp_path / "c.xml").exists()
+
+
+@pytest.fixture
+def fresh_workspace(tmp_path, monkeypatch):
+    """An empty workspace, and CRF training cut short so that providing a model takes a second or two."""
+    monkeypatch.setenv(HOME_ENV, str(tmp_path / "home"))
+    monkeypatch.setitem(DEFAULT_PARAMS, "max_iterations", 5)
+    return tmp_path / "home"
+
+
+def test_prelabel_provides_the_ensembles_model_once_and_says_so(tmp_path, capsys, fresh_workspace):
+    argv = ["prelabel", str(ARTICLES_DIR / "000_a6fffb90fc454c54.txt"), "-o", str(tmp_path / "tasks.json"), "-q"]
+    argv += ["--config", str(tmp_path / "config.xml")]
+    assert main(argv) == 0
+    model_dir = fresh_workspace / "models" / "crf"
+    assert capsys.readouterr().err.splitlines() == [
+        f"ensemble: no trained CRF model in {model_dir}; training it now from the gold in {DOCUMENTS_DIR}"
+    ]
+    [task] = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
+    assert [p["model_version"] for p in task["predictions"]] == ["ensemble@1.0"]
+    assert main(argv) == 0
+    assert capsys.readouterr().err == ""  # the saved model is loaded, silently
+    assert json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8")) == [task]
+
+
+def test_run_writes_every_baseline_default_first(tmp_path, capsys, fresh_workspace):
+    article = str(ARTICLES_DIR / "000_a6fffb90fc454c54.txt")
+    assert main(["run", article, "-o", str(tmp_path / "out"), "--no-leaderboard", "--no-serve"]) == 0
+    out, err = capsys.readouterr()
+    assert len(err.splitlines()) == 1 and err.startswith("ensemble: no trained CRF model in")  # crf then loads it
+    tasks = json.loads((tmp_path / "out" / "tasks.json").read_text(encoding="utf-8"))
+    assert [p["model_version"] for p in tasks[0]["predictions"]] == [
+        "ensemble@1.0", "rules@1.0", "jieba@1.0", "union@1.0", "crf@1.0"
+    ]  # fmt: skip
+    assert sorted(p.name for p in (tmp_path / "out" / "predictions").iterdir()) == [
+        "crf.jsonl", "ensemble.jsonl", "jieba.jsonl", "rules.jsonl", "union.jsonl"
+    ]  # fmt: skip
+    lines = out.splitlines()
+    assert lines[0].startswith("1 documents, ") and lines[0].endswith(" s") and "5 baselines" in lines[0]
+    assert lines[1].split()[:3] == ["baseline", "PERSON", "ORG"] and lines[3].split()[0] == "ensemble"
+    assert (
+        lines[-1]
+        == f"wrote {tmp_path / 'out' / 'tasks.json'}, {tmp_path / 'out' / 'label_config.xml'} and 5 prediction files"
+    )
+
+
+def test_run_skips_a_learned_baseline_whose_model_cannot_be_had(tmp_path, fresh_workspace):
+    result = run_baselines([ARTICLES_DIR / "000_a6fffb90fc454c54.txt"], ["crf", "ensemble"], gold_dir=tmp_path / "none")
+    assert list(result.runs) == ["ensemble"] and result.runs["ensemble"].annotation_set.version == "1.0"
+    assert isinstance(result.skipped["crf"], MissingModelError)
+    assert {s.origin for s in result.runs["ensemble"].annotation_set.spans("000_a6fffb90fc454c54")} == {
+        "ensemble@1.0-fallback"
+    }
+    assert leaderboard_step(tmp_path / "results", gold_dir=tmp_path / "none") is None

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinbiao.gold import Document, JinbiaoError, Span
+from jinbiao.gold import Document, JinbiaoError, Span, sort_spans, write_gold_document
+from jinbiao.gold.atomic import atomic_directory
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def align_mentions(document: Document, mentions: Iterable[Mention], *, origin: s
         used.append((at, at + len(mention.text)))
         cursor[mention.line] = at + len(mention.text)
         spans.append(document.span(start + at, start + at + len(mention.text), mention.label, origin=origin))
-    return sorted(spans, key=lambda s: (s.start, s.end, s.label))
+    return sort_spans(spans)
 
 
 def read_mentions(path: str | os.PathLike[str]) -> list[Mention]:
@@ -118,3 +119,28 @@ def read_mentions(path: str | os.PathLike[str]) -> list[Mention]:
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
             raise MentionError(f"{path}: line {number} is not a mention record ({error})") from None
     return mentions
+
+
+def gold_from_mentions(
+    mentions_dir: str | os.PathLike[str],
+    documents: Iterable[Document],
+    output: str | os.PathLike[str],
+    *,
+    annotator: str,
+    overwrite: bool = False,
+) -> list[Path]:
+    """Align every ``<doc id>.jsonl`` mention list in `mentions_dir` onto its document and write
+    the gold files into `output`, all or nothing: one list that cannot be aligned writes nothing."""
+    by_id = {document.id: document for document in documents}
+    aligned = []
+    for mentions_file in sorted(Path(mentions_dir).glob("*.jsonl")):
+        document = by_id.get(mentions_file.stem)
+        if document is None:
+            raise MentionError(f"{mentions_file}: no article with id {mentions_file.stem!r} among the articles given")
+        aligned.append((document, align_mentions(document, read_mentions(mentions_file), origin=annotator)))
+    if not aligned:
+        raise MentionError(f"{mentions_dir}: no <doc id>.jsonl mention lists there")
+    with atomic_directory(output, overwrite=overwrite) as tmp:
+        for document, spans in aligned:
+            write_gold_document(tmp / f"{document.id}.json", document, spans, annotators=[annotator])
+    return [Path(output) / f"{document.id}.json" for document, _ in aligned]

@@ -2,7 +2,7 @@
 
 Where the server and its key come from, first found wins:
 
-1. the `url` / `api_key` arguments (the command line takes `--url`, never a key);
+1. the `url` / `api_key` arguments (the command line takes a URL, never a key);
 2. `LABEL_STUDIO_URL` and `LABEL_STUDIO_API_KEY` (a legacy token or a personal access token);
 3. the local studio (`jinbiao studio start`), whose admin token sits in its 0600 credentials file;
 4. a prompt (getpass, nothing echoed) when a URL is known, the key is not, and stdin is a terminal.
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from jinbiao.gold import JinbiaoError
+from jinbiao.gold.errors import Remedy
 
 from . import server
 
@@ -208,19 +209,23 @@ def _detail(body: Any) -> str:
     return ""
 
 
-def describe_error(error: BaseException, what: str, connection: Connection) -> str:
-    """One line: what happened while doing `what`, and what to do about it."""
+def api_error(error: BaseException, what: str, connection: Connection) -> LabelStudioError:
+    """A transport or API failure while doing `what`, as one line: what happened and what to do."""
+    import httpx
+
+    if isinstance(error, httpx.TimeoutException):
+        problem = f"Label Studio at {connection.url} did not answer within {connection.timeout:g} s while {what}"
+        return LabelStudioError(problem, remedy=Remedy.LONGER_TIMEOUT)
+    return LabelStudioError(_failure(error, what, connection))
+
+
+def _failure(error: BaseException, what: str, connection: Connection) -> str:
     import httpx
     from label_studio_sdk.core.api_error import ApiError
 
     url = connection.url
     where = f"Label Studio at {url}"
     log_hint = f"; see {server.StudioPaths(connection.local_studio).log}" if connection.local_studio else ""
-    if isinstance(error, httpx.TimeoutException):
-        return (
-            f"{where} did not answer within {connection.timeout:g} s while {what}; "
-            "try again, or give it longer with --timeout SECONDS"
-        )
     if isinstance(error, httpx.ConnectError):
         hint = "start it with `jinbiao studio start`" if is_loopback(url) else f"check {ENV_URL} and your network"
         return f"cannot reach {where} while {what} (connection refused or host unknown); is it running? {hint}"
@@ -253,7 +258,7 @@ def api_errors(what: str, connection: Connection) -> Iterator[None]:
     try:
         yield
     except (httpx.HTTPError, ApiError) as error:
-        raise LabelStudioError(describe_error(error, what, connection)) from None
+        raise api_error(error, what, connection) from None
 
 
 # ---------------------------------------------------------------------------------- projects
@@ -279,7 +284,8 @@ def require_project(connection: Connection, title: str) -> Any:
             titles = [p.title for p in connection.client.projects.list(page_size=100)]
         known = ", ".join(repr(t) for t in titles[:10]) or "none"
         raise LabelStudioError(
-            f"no project titled {title!r} on {connection.url} (projects: {known}); "
-            f"push documents to it first with `jinbiao push --project {title!r}`"
+            f"no project titled {title!r} on {connection.url} (projects: {known})",
+            remedy=Remedy.PUSH_FIRST,
+            title=title,
         )
     return project

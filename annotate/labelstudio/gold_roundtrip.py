@@ -12,10 +12,10 @@ from typing import Any
 from jinbiao.gold import AnnotationSet, Document
 
 from .client import Connection
-from .config import FROM_NAME, TO_NAME
 from .export import PullResult, convert_export
 from .pull import download_snapshot
 from .push import push
+from .tasks import region
 
 
 @dataclass
@@ -37,17 +37,7 @@ class GoldRoundTrip:
 
 def annotation_result(annotations: AnnotationSet, doc_id: str) -> list[dict[str, Any]]:
     """The gold spans of one document as Label Studio regions, as the labeling UI saves them."""
-    return [
-        {
-            "id": f"gold{n}",
-            "from_name": FROM_NAME,
-            "to_name": TO_NAME,
-            "type": "labels",
-            "origin": "manual",
-            "value": {"start": s.start, "end": s.end, "text": s.text, "labels": [s.label]},
-        }
-        for n, s in enumerate(annotations.spans(doc_id))
-    ]
+    return [region(span, f"gold{n}", origin="manual") for n, span in enumerate(annotations.spans(doc_id))]
 
 
 def gold_round_trip(

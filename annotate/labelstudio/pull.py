@@ -2,7 +2,7 @@
 
 `pull` takes a snapshot export of a project with everything in full (predictions, drafts, who
 completed each annotation; skipped and ground-truth annotations included), cross-checks its
-counts with the project's, and hands it to `ls_export.convert_export`. `pull_file` does the same
+counts with the project's, and hands it to `export.convert_export`. `pull_file` does the same
 for an export downloaded from the UI (JSON or JSON_MIN). The output directory::
 
     summary.json                  counts that reconcile, files, problems, where every item went
@@ -11,10 +11,10 @@ for an export downloaded from the UI (JSON or JSON_MIN). The output directory::
     drafts/<who>.jsonl            drafts, kept apart
     predictions/<model>.jsonl     the predictions, one set per model version
     candidate.jsonl               the gold candidate chosen by the policy (not with `all`)
-    gold/<doc id>.json            the candidate as gold files (with `gold=True`; needs the corpus)
+    gold/<doc id>.json            the candidate as gold files (with `write_gold=True`; needs the corpus)
 
 Nothing is written when there are problems, unless `allow_problems`; an existing output
-directory is replaced only with `overwrite`, and then in one rename.
+directory is replaced only with `overwrite`, and then whole (`jinbiao.gold.atomic.atomic_directory`).
 """
 
 from __future__ import annotations
@@ -22,18 +22,20 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
-import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from jinbiao.gold import AnnotationSet, Document, JinbiaoError, write_gold_document, write_jsonl
+from jinbiao.gold.atomic import atomic_directory
+from jinbiao.gold.errors import OutputExistsError, Remedy
+from jinbiao.gold.progress import progress_bar
 
 from .client import Connection, LabelStudioError, require_project
-from .export import CATEGORY_DIRS, Problem, PullResult, convert_export, load_export
+from .export import CATEGORY_DIRS, DEFAULT_POLICY, Problem, PullResult, convert_export, load_export
+from .export.convert import ALL
 
 SUMMARY_FORMAT = "jinbiao-pull/1"
 SERIALIZATION = {
@@ -53,8 +55,8 @@ class PullFailed(JinbiaoError):
         self.problems: list[Problem] = result.problems
         tasks = len({p.task_id for p in self.problems})
         super().__init__(
-            f"{len(self.problems)} problem(s) in {tasks} task(s), listed above; nothing was written. "
-            "Fix them in Label Studio, or pass --allow-problems to write the rest and report these"
+            f"{len(self.problems)} problem(s) in {tasks} task(s), listed above; nothing was written",
+            remedy=Remedy.ALLOW_PROBLEMS,
         )
 
 
@@ -69,15 +71,17 @@ class PullReport:
     def problems(self) -> list[Problem]:
         return self.result.problems
 
-    def lines(self) -> list[str]:
-        counts = self.result.counts
-        annotations = counts["annotations"]
+    def lines(self, word: Callable[[JinbiaoError], str] = str) -> list[str]:
+        """What was pulled and where it went; `word` words the notes' remedies (the command line
+        passes its own)."""
+        counts = self.result.totals
+        annotations = counts.annotations
         where = self.summary["source"].get("project") or self.summary["source"].get("file")
         out = [
-            f"pulled {where!s}: {counts['tasks']} tasks, {counts['documents']} documents ({self.result.format})",
-            f"annotations: {annotations['in_export']} in Label Studio = {annotations['written']} written "
-            f"+ {annotations['reported']} reported; {annotations['skipped']} skipped kept apart; "
-            f"drafts: {counts['drafts']['written']} kept apart, {counts['drafts']['reported']} reported",
+            f"pulled {where!s}: {counts.tasks} tasks, {counts.documents} documents ({self.result.format})",
+            f"annotations: {annotations.in_export} in Label Studio = {annotations.written} written "
+            f"+ {annotations.reported} reported; {counts.skipped.in_export} skipped kept apart; "
+            f"drafts: {counts.drafts.written} kept apart, {counts.drafts.reported} reported",
         ]
         for entry in self.summary["files"]["annotators"]:
             out.append(
@@ -90,7 +94,7 @@ class PullReport:
                 f"gold candidate ({self.result.policy}): {candidate['documents']} documents → "
                 f"{self.out_dir / candidate['file']}"
             )
-        elif self.result.policy == "all":
+        elif self.result.policy == ALL:
             out.append("gold candidate (all): every annotator set, for adjudication")
         if candidate["missing"]:
             out.append(f"no candidate for {len(candidate['missing'])} document(s): see summary.json")
@@ -98,7 +102,7 @@ class PullReport:
             out.append(f"gold files → {self.out_dir / self.summary['files']['gold']}")
         if self.problems:
             out.append(f"{len(self.problems)} problem(s) reported in summary.json")
-        out.extend(f"note: {note}" for note in self.result.notes)
+        out.extend(f"note: {word(note.as_error())}" for note in self.result.notes)
         return out
 
 
@@ -125,66 +129,48 @@ def download_snapshot(
             annotation_filter_options=ALL_ANNOTATIONS,  # type: ignore[arg-type]
             request_options=options,  # type: ignore[arg-type]
         )
+    what = f"Label Studio's export of project {project_id}"
     try:
         deadline = time.monotonic() + timeout
         status = snapshot.status
         while status != "completed":
             if status == "failed":
-                raise LabelStudioError(
-                    f"Label Studio's export of project {project_id} failed (snapshot {snapshot.id}); "
-                    "see the server's log, then try again"
-                )
+                raise LabelStudioError(f"{what} failed (snapshot {snapshot.id}); see the server's log, then try again")
             if time.monotonic() > deadline:
                 raise LabelStudioError(
-                    f"Label Studio's export of project {project_id} did not finish within {timeout:g} s "
-                    f"(status {status}); try again with a longer --timeout"
+                    f"{what} did not finish within {timeout:g} s (status {status})", remedy=Remedy.LONGER_TIMEOUT
                 )
             time.sleep(0.5)
             with connection.call("waiting for the snapshot export"):
                 snapshot = client.projects.exports.get(id=project_id, export_pk=snapshot.id)
             status = snapshot.status
         data = bytearray()
-        bar = _bytes_bar(progress)
-        try:
-            with connection.call("downloading the snapshot export"):
-                for chunk in client.projects.exports.download(
-                    id=project_id,
-                    export_pk=snapshot.id,
-                    export_type="JSON",
-                    request_options={**options, "chunk_size": 1 << 20},  # type: ignore[typeddict-unknown-key]
-                ):
-                    data += chunk
-                    bar.update(len(chunk))
-        finally:
-            bar.close()
+        with (
+            progress_bar(None, "downloading export", unit="B", enabled=progress, unit_scale=True) as bar,
+            connection.call("downloading the snapshot export"),
+        ):
+            for chunk in client.projects.exports.download(
+                id=project_id,
+                export_pk=snapshot.id,
+                export_type="JSON",
+                request_options={**options, "chunk_size": 1 << 20},  # type: ignore[typeddict-unknown-key]
+            ):
+                data += chunk
+                bar.update(len(chunk))
     finally:
         _delete_snapshot(connection, project_id, snapshot.id)
     try:
         payload = json.loads(bytes(data))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        what = f"Label Studio's export of project {project_id}"
         raise LabelStudioError(f"{what} is not JSON ({error}); try again") from None
     if not isinstance(payload, list):
-        raise LabelStudioError(f"Label Studio's export of project {project_id} is not a list of tasks; try again")
+        raise LabelStudioError(f"{what} is not a list of tasks; try again")
     return payload
 
 
 def _delete_snapshot(connection: Connection, project_id: int, export_id: int) -> None:
     with contextlib.suppress(Exception):  # cleanup only: at worst the snapshot stays on the server
         connection.client.projects.exports.delete(id=project_id, export_pk=export_id)
-
-
-def _bytes_bar(enabled: bool) -> Any:
-    from tqdm import tqdm
-
-    return tqdm(
-        desc="downloading export",
-        unit="B",
-        unit_scale=True,
-        file=sys.stderr,
-        leave=False,
-        disable=not (enabled and sys.stderr.isatty()),
-    )
 
 
 def project_counts(connection: Connection, project_id: int) -> dict[str, int | None]:
@@ -201,19 +187,17 @@ def project_counts(connection: Connection, project_id: int) -> dict[str, int | N
 
 def _reconcile_with_project(result: PullResult, counts: dict[str, int | None]) -> None:
     """A problem when the export holds fewer (or more) items than the project counts."""
-    found = result.counts
+    found = result.totals
     pairs = [
-        ("tasks", found["tasks"], counts.get("tasks")),
-        ("submitted annotations", found["annotations"]["submitted"], counts.get("annotations")),
-        ("skipped annotations", found["annotations"]["skipped"], counts.get("skipped")),
-        ("predictions", found["predictions"]["in_export"], counts.get("predictions")),
+        ("tasks", found.tasks, counts.get("tasks")),
+        ("submitted annotations", found.submitted.in_export, counts.get("annotations")),
+        ("skipped annotations", found.skipped.in_export, counts.get("skipped")),
+        ("predictions", found.predictions.in_export, counts.get("predictions")),
     ]
     for name, exported, counted in pairs:
         if counted is not None and exported != counted:
-            result.problems.append(
-                Problem(None, f"the export holds {exported} {name} but the project counts {counted}; pull again")
-            )
-            result.counts["problems"] = len(result.problems)
+            reason = f"the export holds {exported} {name} but the project counts {counted}; pull again"
+            result.add_problem(Problem(None, reason))
 
 
 # -------------------------------------------------------------------------------------- pull
@@ -225,7 +209,7 @@ def check_output(out_dir: str | os.PathLike[str], *, overwrite: bool) -> Path:
     if out.exists() and not out.is_dir():
         raise JinbiaoError(f"{out} is a file; give a directory for the pulled annotations")
     if out.is_dir() and any(out.iterdir()) and not overwrite:
-        raise JinbiaoError(f"{out} exists and is not empty; pass --overwrite to replace it")
+        raise OutputExistsError(str(out), f"{out} exists and is not empty")
     return out
 
 
@@ -234,9 +218,9 @@ def pull(
     title: str,
     out_dir: str | os.PathLike[str],
     *,
-    policy: str = "latest",
+    policy: str = DEFAULT_POLICY,
     documents: Sequence[Document] | None = None,
-    gold: bool = False,
+    write_gold: bool = False,
     allow_problems: bool = False,
     overwrite: bool = False,
     timeout: float | None = None,
@@ -244,38 +228,39 @@ def pull(
 ) -> PullReport:
     """Pull project `title` into `out_dir` (see the module's docstring)."""
     out = check_output(out_dir, overwrite=overwrite)
-    _check_gold(gold, documents)
+    _check_gold(write_gold, documents)
     project = require_project(connection, title)
     payload = download_snapshot(connection, int(project.id), timeout=timeout, progress=progress)
     counts = project_counts(connection, int(project.id))
     result = convert_export(payload, policy=policy, documents=documents)
     _reconcile_with_project(result, counts)
     source = {"label_studio": connection.url, "project": title, "project_id": int(project.id)}
-    return finish(result, out, source, documents=documents, gold=gold, allow_problems=allow_problems, counts=counts)
+    return finish(
+        result, out, source, documents=documents, write_gold=write_gold, allow_problems=allow_problems, counts=counts
+    )
 
 
 def pull_file(
     path: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
     *,
-    policy: str = "latest",
+    policy: str = DEFAULT_POLICY,
     documents: Sequence[Document] | None = None,
-    gold: bool = False,
+    write_gold: bool = False,
     allow_problems: bool = False,
     overwrite: bool = False,
 ) -> PullReport:
     """The same from an export file downloaded from Label Studio's UI (JSON or JSON_MIN)."""
     out = check_output(out_dir, overwrite=overwrite)
-    _check_gold(gold, documents)
+    _check_gold(write_gold, documents)
     result = convert_export(load_export(path), policy=policy, documents=documents)
-    return finish(result, out, {"file": str(path)}, documents=documents, gold=gold, allow_problems=allow_problems)
+    source = {"file": str(path)}
+    return finish(result, out, source, documents=documents, write_gold=write_gold, allow_problems=allow_problems)
 
 
-def _check_gold(gold: bool, documents: Sequence[Document] | None) -> None:
-    if gold and documents is None:
-        raise JinbiaoError(
-            "gold files need each document's offset map back to its source: pass the corpus you pushed (--corpus PATH)"
-        )
+def _check_gold(write_gold: bool, documents: Sequence[Document] | None) -> None:
+    if write_gold and documents is None:
+        raise JinbiaoError("gold files need each document's offset map back to its source", remedy=Remedy.GIVE_CORPUS)
 
 
 def finish(
@@ -284,17 +269,17 @@ def finish(
     source: dict[str, Any],
     *,
     documents: Sequence[Document] | None = None,
-    gold: bool = False,
+    write_gold: bool = False,
     allow_problems: bool = False,
     counts: dict[str, int | None] | None = None,
 ) -> PullReport:
     """Refuse on problems (unless allowed), else write everything in one go."""
-    if gold and result.policy == "all":
-        raise JinbiaoError("gold files need one candidate per document: use --policy latest or ground-truth")
+    if write_gold and result.policy == ALL:
+        raise JinbiaoError("gold files need one candidate per document", remedy=Remedy.ONE_CANDIDATE_POLICY)
     if result.problems and not allow_problems:
         raise PullFailed(result)
-    summary = build_summary(result, source, counts=counts, gold=gold)
-    files = write_pull(result, out_dir, summary, documents=documents if gold else None)
+    summary = build_summary(result, source, counts=counts, write_gold=write_gold)
+    files = write_pull(result, out_dir, summary, documents=documents if write_gold else None)
     return PullReport(result, out_dir, summary, files)
 
 
@@ -312,7 +297,11 @@ def _set_entry(annotation_set: AnnotationSet, directory: str) -> dict[str, Any]:
 
 
 def build_summary(
-    result: PullResult, source: dict[str, Any], *, counts: dict[str, int | None] | None = None, gold: bool = False
+    result: PullResult,
+    source: dict[str, Any],
+    *,
+    counts: dict[str, int | None] | None = None,
+    write_gold: bool = False,
 ) -> dict[str, Any]:
     files: dict[str, Any] = {
         directory: [_set_entry(s, directory) for s in result.sets[kind]] for kind, directory in CATEGORY_DIRS.items()
@@ -320,7 +309,7 @@ def build_summary(
     candidate = result.candidate
     has_candidate = candidate is not None and len(candidate) > 0
     files["candidate"] = "candidate.jsonl" if has_candidate else None
-    files["gold"] = "gold" if gold and has_candidate else None
+    files["gold"] = "gold" if write_gold and has_candidate else None
     return {
         "format": SUMMARY_FORMAT,
         "source": source,
@@ -338,8 +327,8 @@ def build_summary(
             "missing": result.candidate_missing,
         },
         "problems": [p.to_dict() for p in result.problems],
-        "notes": result.notes,
-        "items": result.index,
+        "notes": [str(note) for note in result.notes],
+        "items": [placed.to_dict() for placed in result.items],
     }
 
 
@@ -355,55 +344,38 @@ def summary_json(summary: dict[str, Any]) -> str:
 def write_pull(
     result: PullResult, out_dir: Path, summary: dict[str, Any], *, documents: Sequence[Document] | None = None
 ) -> list[Path]:
-    """Write into a fresh directory beside `out_dir`, then rename it into place."""
-    out_dir = Path(out_dir)
-    parent = out_dir.resolve().parent
+    """Write into a fresh directory beside `out_dir`, swapped into place whole at the end."""
+    written: list[Path] = []
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(parent / f".{out_dir.name}.tmp-{os.getpid()}")
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir()
+        with atomic_directory(out_dir) as tmp:
+            for kind, directory in CATEGORY_DIRS.items():
+                for annotation_set in result.sets[kind]:
+                    written.append(write_jsonl(tmp / directory / annotation_set.meta["file"], annotation_set))
+            candidate = result.candidate
+            if candidate is not None and len(candidate):
+                written.append(write_jsonl(tmp / "candidate.jsonl", candidate))
+                if documents is not None:
+                    written.extend(_write_gold_files(candidate, documents, tmp / "gold"))
+            summary_path = tmp / "summary.json"
+            summary_path.write_text(summary_json(summary), encoding="utf-8")
+            written.append(summary_path)
+    except OutputExistsError:
+        raise
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise JinbiaoError(f"{out_dir}: cannot write there ({reason}); choose another output directory") from None
-    written: list[Path] = []
-    try:
-        for kind, directory in CATEGORY_DIRS.items():
-            for annotation_set in result.sets[kind]:
-                written.append(write_jsonl(tmp / directory / annotation_set.meta["file"], annotation_set))
-        candidate = result.candidate
-        if candidate is not None and len(candidate):
-            written.append(write_jsonl(tmp / "candidate.jsonl", candidate))
-            if documents is not None:
-                by_id = {d.id: d for d in documents}
-                who = {item["doc_id"]: item["who"] for item in candidate.meta["items"]}
-                for annotations in candidate:
-                    path = tmp / "gold" / f"{annotations.doc_id}.json"
-                    document = by_id[annotations.doc_id]
-                    written.append(
-                        write_gold_document(path, document, annotations.spans, annotators=[who[annotations.doc_id]])
-                    )
-        summary_path = tmp / "summary.json"
-        summary_path.write_text(summary_json(summary), encoding="utf-8")
-        written.append(summary_path)
-        _swap_into_place(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return [out_dir / path.relative_to(tmp) for path in written]
+    return [Path(out_dir) / path.relative_to(tmp) for path in written]
 
 
-def _swap_into_place(tmp: Path, out_dir: Path) -> None:
-    old: Path | None = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        os.replace(out_dir, old)
-    try:
-        os.replace(tmp, out_dir)
-    except BaseException:
-        if old is not None:
-            os.replace(old, out_dir)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _write_gold_files(candidate: AnnotationSet, documents: Sequence[Document], directory: Path) -> list[Path]:
+    by_id = {d.id: d for d in documents}
+    who = {item["doc_id"]: item["who"] for item in candidate.meta["items"]}
+    return [
+        write_gold_document(
+            directory / f"{annotations.doc_id}.json",
+            by_id[annotations.doc_id],
+            annotations.spans,
+            annotators=[who[annotations.doc_id]],
+        )
+        for annotations in candidate
+    ]

@@ -15,7 +15,6 @@ written, so a refused push changes nothing.
 from __future__ import annotations
 
 import json
-import sys
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jinbiao.gold import AnnotationSet, Document, JinbiaoError, ValidationError, validate_spans
+from jinbiao.gold.errors import Remedy
+from jinbiao.gold.progress import progress_bar
 
 from .client import Connection, find_project
 from .config import label_config_xml
@@ -77,17 +78,6 @@ class PushPlan:
     def task_batches(self, size: int) -> Iterator[list[dict[str, Any]]]:
         for start in range(0, len(self.new_documents), size):
             yield [document_task(d, self.prediction_sets) for d in self.new_documents[start : start + size]]
-
-    @property
-    def prediction_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = defaultdict(int)
-        for document in self.new_documents:
-            for annotation_set in self.prediction_sets:
-                if document.id in annotation_set.documents:
-                    counts[annotation_set.origin] += 1
-        for item in self.predictions:
-            counts[item["model_version"]] += 1
-        return dict(counts)
 
 
 def check_inputs(documents: Sequence[Document], prediction_sets: Sequence[AnnotationSet]) -> None:
@@ -154,8 +144,7 @@ def plan_push(
     if changed:
         listed = "; ".join(changed[:5]) + (f"; and {len(changed) - 5} more" if len(changed) > 5 else "")
         raise PushRefused(
-            f"{len(changed)} document(s) changed since they were pushed: {listed}; "
-            "pass --new-version to add them as new tasks (the old tasks and their annotations stay)"
+            f"{len(changed)} document(s) changed since they were pushed: {listed}", remedy=Remedy.NEW_VERSION
         )
     return plan
 
@@ -194,6 +183,12 @@ def labels_in_use(tasks: Iterable[dict[str, Any]]) -> dict[str, int]:
 # -------------------------------------------------------------------------------------- push
 
 
+def check_batch_size(batch_size: int) -> None:
+    """Refuse a batch size that sends nothing (before any work)."""
+    if batch_size < 1:
+        raise JinbiaoError(f"a batch size of {batch_size} sends nothing", remedy=Remedy.POSITIVE_BATCH)
+
+
 @dataclass
 class PushReport:
     url: str
@@ -208,10 +203,6 @@ class PushReport:
     predictions_present: int = 0
     duplicate_tasks: dict[str, list[int]] = field(default_factory=dict)
     shown_model_version: str | None = None
-
-    @property
-    def changed_anything(self) -> bool:
-        return bool(self.project_created or self.config_replaced or self.tasks_created or self.predictions_created)
 
     def lines(self) -> list[str]:
         verb = "created" if self.project_created else "reused"
@@ -252,19 +243,6 @@ def _batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def _progress_bar(total: int, description: str, enabled: bool) -> Any:
-    from tqdm import tqdm
-
-    return tqdm(
-        total=total,
-        desc=description,
-        unit="task",
-        file=sys.stderr,
-        leave=False,
-        disable=not (enabled and total > 0 and sys.stderr.isatty()),
-    )
-
-
 def _ensure_project(
     connection: Connection, title: str, project: Any | None, *, force: bool, timeout: float
 ) -> tuple[Any, bool, bool]:
@@ -287,8 +265,8 @@ def _ensure_project(
         if used:
             listed = ", ".join(f"{label} ({n} regions)" for label, n in sorted(used.items()))
             raise PushRefused(
-                f"project {title!r} uses labels the schema drops: {listed}; its labeling config stays. "
-                "Map those regions to schema labels, or pass --force to replace the config anyway"
+                f"project {title!r} uses labels the schema drops: {listed}; its labeling config stays",
+                remedy=Remedy.FORCE_CONFIG,
             )
     with connection.call(f"replacing the labeling config of project {title!r}"):
         client.projects.update(id=project.id, label_config=config)
@@ -312,8 +290,7 @@ def push(
     Pushing the same thing again adds nothing. The first prediction set's model version is what
     annotators are shown, unless the project already shows one of the versions it has.
     """
-    if batch_size < 1:
-        raise JinbiaoError("--batch-size must be at least 1")
+    check_batch_size(batch_size)
     check_inputs(documents, prediction_sets)
     project = find_project(connection, title)
     existing = existing_tasks(connection, project.id, with_model_versions=bool(prediction_sets)) if project else []
@@ -334,7 +311,7 @@ def push(
     client = connection.client
     _import_tasks(connection, int(project.id), plan, report, batch_size, progress, on_batch)
     added = 0
-    bar = _progress_bar(len(plan.predictions), "adding predictions", progress)
+    bar = progress_bar(len(plan.predictions), "adding predictions", unit="task", enabled=progress)
     try:
         for batch in _batches(plan.predictions, batch_size):
             what = f"adding predictions ({added} of {len(plan.predictions)} added so far; push again to finish)"
@@ -365,7 +342,7 @@ def _import_tasks(
     """Import the new tasks batch by batch, one request in flight while the next batch is built
     and encoded."""
     total = len(plan.new_documents)
-    bar = _progress_bar(total, "importing tasks", progress)
+    bar = progress_bar(total, "importing tasks", unit="task", enabled=progress)
     fast = connection.can_post_json
 
     def send(batch: list[dict[str, Any]], body: bytes | None) -> None:
@@ -429,6 +406,7 @@ __all__ = [
     "PushPlan",
     "PushRefused",
     "PushReport",
+    "check_batch_size",
     "check_inputs",
     "config_labels",
     "existing_tasks",

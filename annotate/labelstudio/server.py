@@ -1,7 +1,7 @@
 """The local Label Studio server of a project: start, stop, status, credentials.
 
-Everything lives in one directory, `.jinbiao/studio/` under the project root (or
-`JINBIAO_STUDIO_DIR`)::
+Everything lives in one directory, `studio/` in jinbiao's workspace (`jinbiao.gold.paths`:
+`$JINBIAO_HOME/studio`, else `.jinbiao/studio` in the project), or the directory given::
 
     credentials.json   the admin login and API token (mode 0600; the only place they are written)
     server.json        pid, port and URL of the running server
@@ -35,8 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from jinbiao.gold import JinbiaoError
+from jinbiao.gold import paths as workspace
+from jinbiao.gold.atomic import atomic_write_text
+from jinbiao.gold.errors import Remedy
 
-ENV_STUDIO_DIR = "JINBIAO_STUDIO_DIR"
 DEFAULT_PORT = 8080
 HOST = "127.0.0.1"
 ADMIN_USERNAME = "admin@jinbiao.local"
@@ -54,23 +56,11 @@ class StudioError(JinbiaoError):
 # ------------------------------------------------------------------------------------- paths
 
 
-def project_root(start: str | os.PathLike[str] | None = None) -> Path:
-    """The nearest directory at or above `start` (default: the working directory) holding a
-    `.jinbiao/` folder or a `pyproject.toml`; `start` itself when there is none."""
-    here = Path(start or Path.cwd()).resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / ".jinbiao").is_dir() or (candidate / "pyproject.toml").is_file():
-            return candidate
-    return here
-
-
 def studio_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """`path`, else `$JINBIAO_STUDIO_DIR`, else `<project root>/.jinbiao/studio`."""
+    """`path`, else the workspace's `studio/` (`jinbiao.gold.paths.studio_dir`)."""
     if path:
         return Path(path).expanduser().resolve()
-    if os.environ.get(ENV_STUDIO_DIR):
-        return Path(os.environ[ENV_STUDIO_DIR]).expanduser().resolve()
-    return project_root() / ".jinbiao" / "studio"
+    return workspace.studio_dir()
 
 
 @dataclass(frozen=True)
@@ -116,17 +106,10 @@ class StudioCredentials:
 
 
 def _write_private(path: Path, content: str) -> None:
-    """Write `content` to `path` readable by its owner only (0600), atomically."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write `content` to `path` atomically, readable by its owner only (0600). Nobody else can
+    see it meanwhile: the studio's directory is 0700 (`_make_dirs`)."""
+    atomic_write_text(path, content)
+    os.chmod(path, 0o600)
 
 
 def _make_dirs(paths: StudioPaths) -> None:
@@ -452,7 +435,9 @@ def _wait_until_up(paths: StudioPaths, pid: int, port: int, timeout: float, *, a
             paths.state.unlink(missing_ok=True)
             tail = _log_tail(paths)
             if "That port is already in use" in tail or "Could not find an available port" in tail:
-                raise StudioError(f"port {port} is taken and Label Studio could not use another; pass --port N")
+                raise StudioError(
+                    f"port {port} is taken and Label Studio could not use another", remedy=Remedy.CHOOSE_PORT
+                )
             raise StudioError(
                 f"Label Studio exited while starting (exit code {code}): {tail or 'no output'}; see {paths.log}"
             )
@@ -469,8 +454,8 @@ def _wait_until_up(paths: StudioPaths, pid: int, port: int, timeout: float, *, a
             return StudioStatus(paths.root, True, True, pid, actual, port, url, already_running=already)
         time.sleep(0.25)
     raise StudioError(
-        f"Label Studio did not answer /health within {timeout:g} s (pid {pid}); see {paths.log}, "
-        "or give it longer with --timeout"
+        f"Label Studio did not answer /health within {timeout:g} s (pid {pid}); see {paths.log}",
+        remedy=Remedy.LONGER_TIMEOUT,
     )
 
 

@@ -17,13 +17,15 @@ def region_id(doc_id: str, span: Span, model_version: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
-def span_region(span: Span, region: str) -> dict[str, Any]:
+def region(span: Span, identifier: str, *, origin: str = "prediction") -> dict[str, Any]:
+    """`span` as a Label Studio Labels region, the one way jinbiao writes one: `origin` is
+    "prediction" for pre-annotations and "manual" for what an annotator drew; a score goes along."""
     record: dict[str, Any] = {
-        "id": region,
+        "id": identifier,
         "from_name": FROM_NAME,
         "to_name": TO_NAME,
         "type": "labels",
-        "origin": "prediction",
+        "origin": origin,
         "value": {"start": span.start, "end": span.end, "text": span.text, "labels": [span.label]},
     }
     if span.score is not None:
@@ -37,7 +39,7 @@ def prediction(doc_id: str, spans: Sequence[Span], model_version: str) -> dict[s
     return {
         "model_version": model_version,
         "score": round(sum(scores) / len(scores), 4) if scores else 0.0,
-        "result": [span_region(span, region_id(doc_id, span, model_version)) for span in spans],
+        "result": [region(span, region_id(doc_id, span, model_version)) for span in spans],
     }
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
-from jinbiao.annotate.corpus import load_corpus, load_corpus_with_reports
+from jinbiao.annotate.corpus import load_corpus_with_reports
 from jinbiao.annotate.corpus.normalize import DEFAULT_CHROME_PATTERNS, STEPS, NormalizationConfig
 from jinbiao.annotate.labelstudio.config import label_config_xml
 from jinbiao.baselines import DEFAULT_BASELINE, available, get_extractor
-from jinbiao.gold import AnnotationSet
 from jinbiao.gold.io import annotation_set_jsonl
 from jinbiao.gold.paths import ARTICLES_DIR
-from jinbiao.prelabel import run_extractor, tasks_json
+from jinbiao.gold.tables import format_table
+from jinbiao.prelabel import DEFAULT_LABEL_CONFIG, DEFAULT_PREDICTIONS, DEFAULT_TASKS, Prelabelled, prelabel, tasks_json
 
-from .common import check_writable, format_table, progress, write_output
+from .common import check_writable, write_output
 
 
 def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,37 +86,39 @@ def cmd_baselines(args: argparse.Namespace) -> int:
     return 0
 
 
-def _extract(args: argparse.Namespace, names: list[str]) -> tuple[list, list[AnnotationSet]]:
-    extractors = [get_extractor(name) for name in names]  # unknown names fail before any work
-    documents = load_corpus(corpus_paths(args), config=normalization_config(args))
-    sets = []
-    for extractor in extractors:
-        run = run_extractor(extractor, list(progress(documents, extractor.name, quiet=args.quiet)))
-        sets.append(run.annotation_set)
-        if not args.quiet:
+def _prelabel(args: argparse.Namespace, baselines: list[str]) -> Prelabelled:
+    result = prelabel(
+        corpus_paths(args),
+        baselines,
+        config=normalization_config(args),
+        say=partial(print, file=sys.stderr),
+        show_progress=not args.quiet,
+    )
+    if not args.quiet:
+        for run in result.runs:
             print(
-                f"{extractor.origin}: {run.annotation_set.span_count()} spans in {len(documents)} documents, "
-                f"{run.characters / max(run.seconds, 1e-9):,.0f} characters/s",
+                f"{run.annotation_set.origin}: {run.annotation_set.span_count()} spans in {len(result.documents)} "
+                f"documents, {run.characters_per_second:,.0f} characters/s",
                 file=sys.stderr,
             )
-    return documents, sets
+    return result
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     check_writable(args.output)
-    _, sets = _extract(args, [args.baseline])
-    write_output(args.output, annotation_set_jsonl(sets[0]), overwrite=True)
+    result = _prelabel(args, [args.baseline])
+    write_output(args.output, annotation_set_jsonl(result.annotation_sets[0]), overwrite=True)
     print(f"wrote {args.output}")
     return 0
 
 
 def cmd_prelabel(args: argparse.Namespace) -> int:
     check_writable(args.output, args.config)
-    documents, sets = _extract(args, args.baseline or [DEFAULT_BASELINE])
-    write_output(args.output, tasks_json(documents, sets))
+    result = _prelabel(args, args.baseline or [DEFAULT_BASELINE])
+    write_output(args.output, tasks_json(result.documents, result.annotation_sets))
     if args.config:
         write_output(args.config, label_config_xml())
-    print(f"wrote {args.output} ({len(documents)} tasks)" + (f" and {args.config}" if args.config else ""))
+    print(f"wrote {args.output} ({len(result.documents)} tasks)" + (f" and {args.config}" if args.config else ""))
     return 0
 
 
@@ -132,16 +135,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("extract", help="run one baseline and write its spans as JSONL")
     add_corpus_arguments(p)
     p.add_argument("--baseline", default=DEFAULT_BASELINE, help=f"extractor name (default {DEFAULT_BASELINE})")
-    p.add_argument(
-        "-o", "--output", default="out/predictions.jsonl", help="output JSONL (default out/predictions.jsonl)"
-    )
+    p.add_argument("-o", "--output", default=DEFAULT_PREDICTIONS, help=f"output JSONL (default {DEFAULT_PREDICTIONS})")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_extract)
 
     p = subparsers.add_parser("prelabel", help="write Label Studio tasks with predictions")
     add_corpus_arguments(p)
     p.add_argument("--baseline", action="append", help=f"extractor name, repeatable (default {DEFAULT_BASELINE})")
-    p.add_argument("-o", "--output", default="out/tasks.json", help="task file (default out/tasks.json)")
-    p.add_argument("--config", default="out/label_config.xml", help="labeling config (default out/label_config.xml)")
+    p.add_argument("-o", "--output", default=DEFAULT_TASKS, help=f"task file (default {DEFAULT_TASKS})")
+    p.add_argument("--config", default=DEFAULT_LABEL_CONFIG, help=f"labeling config (default {DEFAULT_LABEL_CONFIG})")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_prelabel)

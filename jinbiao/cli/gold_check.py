@@ -6,11 +6,12 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from jinbiao.annotate.authoring.mentions import align_mentions, read_mentions
+from jinbiao.annotate.authoring.mentions import gold_from_mentions
 from jinbiao.annotate.corpus import load_corpus
-from jinbiao.gold import LABELS, JinbiaoError, read_gold, write_gold_document
+from jinbiao.gold import JinbiaoError, read_gold
 from jinbiao.gold.lint import lint_gold, read_waivers
 from jinbiao.gold.paths import ARTICLES_DIR, DOCUMENTS_DIR, GOLD_DIR
+from jinbiao.gold.stats import label_counts_table
 
 from .common import check_writable, format_table
 
@@ -34,31 +35,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    gold = read_gold(args.path)
-    rows = []
-    for doc in gold:
-        counts = Counter(s.label for s in doc.spans)
-        rows.append([doc.doc_id, len(doc.text or ""), *(counts.get(label, 0) for label in LABELS), len(doc.spans)])
-    total = gold.label_counts()
-    rows.append(["total", sum(r[1] for r in rows), *(total.get(label, 0) for label in LABELS), gold.span_count()])
-    print(format_table(["document", "chars", *LABELS, "spans"], rows))
+    headers, rows = label_counts_table(read_gold(args.path))
+    print(format_table(headers, rows))
     return 0
 
 
 def cmd_from_mentions(args: argparse.Namespace) -> int:
     """Mention lists (JSONL per document) aligned to the normalized articles, written as gold files."""
     check_writable(Path(args.output) / "x.json")
-    documents = {d.id: d for d in load_corpus(args.articles)}
-    written = 0
-    for mentions_file in sorted(Path(args.mentions).glob("*.jsonl")):
-        document = documents.get(mentions_file.stem)
-        if document is None:
-            raise JinbiaoError(f"{mentions_file}: no article with id {mentions_file.stem!r} in {args.articles}")
-        spans = align_mentions(document, read_mentions(mentions_file), origin=args.annotator)
-        target = Path(args.output) / f"{document.id}.json"
-        write_gold_document(target, document, spans, annotators=[args.annotator], overwrite=args.overwrite)
-        written += 1
-    print(f"wrote {written} gold files to {args.output}")
+    written = gold_from_mentions(
+        args.mentions, load_corpus(args.articles), args.output, annotator=args.annotator, overwrite=args.overwrite
+    )
+    print(f"wrote {len(written)} gold files to {args.output}")
     return 0
 
 
@@ -83,5 +71,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--articles", nargs="+", default=[str(ARTICLES_DIR)], help="the articles (default: shipped)")
     p.add_argument("--annotator", required=True, help="who made the annotations")
     p.add_argument("-o", "--output", required=True, help="directory for the gold files")
-    p.add_argument("--overwrite", action="store_true", help="replace existing gold files")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output directory whole")
     p.set_defaults(handler=cmd_from_mentions)

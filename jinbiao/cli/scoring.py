@@ -9,8 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinbiao.gold import JinbiaoError, atomic_write_text
+from jinbiao.gold import JinbiaoError
 from jinbiao.gold.paths import DOCUMENTS_DIR
+
+from .common import write_output
 
 SCHEME_CHOICES = ("strict", "exact", "partial", "type", "chars", "all")
 FORMAT_CHOICES = ("text", "csv", "json", "markdown")
@@ -104,9 +106,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run every registered baseline (trainable ones cross-validated leave-one-document-out) "
         "on the gold, score them, test each against the best, and write results/.",
     )
-    board.add_argument("--gold-dir", default=str(DOCUMENTS_DIR), help="gold directory (default: the shipped gold)")
+    board.add_argument("--gold", default=str(DOCUMENTS_DIR), help="gold directory (default: the shipped gold)")
     board.add_argument("--baseline", action="append", dest="baselines", metavar="NAME", help="only these (repeatable)")
-    board.add_argument("--out-dir", default="results", help="where to write the reports (default: results)")
+    board.add_argument("-o", "--output", default="results", help="where to write the reports (default: results)")
     board.add_argument("--no-write", action="store_true", help="print only")
     board.add_argument(
         "--scheme", choices=SCHEME_CHOICES[:-1], default="strict", help="ranking scheme (default: strict)"
@@ -120,7 +122,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _emit(text: str, output: str | None) -> None:
     if output:
-        atomic_write_text(output, text)
+        write_output(output, text)
         print(f"wrote {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -152,81 +154,28 @@ def _align(args: argparse.Namespace, command: str):
 
 
 def run_score(args: argparse.Namespace) -> int:
-    from jinbiao.evaluate import format_table, render, score
+    from jinbiao.evaluate import score, score_report, score_report_html
 
     alignment = _align(args, "score")
     schemes = "all" if not args.scheme or "all" in args.scheme else list(dict.fromkeys(args.scheme))
-    table = score(
-        alignment,
-        scheme=schemes,
-        by=args.by,
-        zero_division=args.zero_division,
-        ci=args.ci,
-        units=args.units,
-        n_resamples=args.n_resamples,
-        confidence=args.confidence,
-        seed=args.seed,
-    )
-    if args.format == "text":
-        key = [args.by] if args.by else []
-        columns = [
-            "scheme",
-            *key,
-            "correct",
-            "incorrect",
-            "partial",
-            "missing",
-            "spurious",
-            "support",
-            "predicted",
-            "precision",
-            "recall",
-            "f1",
-        ]
-        if args.ci:
-            columns += ["f1_low", "f1_high"]
-        text = format_table(table, columns=columns, digits=args.digits)
-        if args.by == "label":
-            text += "(per label: correct / incorrect / partial / missing count gold spans, spurious predicted ones)\n"
-    else:
-        text = render(table, args.format, digits=args.digits)
-    _emit(text, args.output)
+    options = {
+        "units": args.units,
+        "n_resamples": args.n_resamples,
+        "confidence": args.confidence,
+        "seed": args.seed,
+        "zero_division": args.zero_division,
+    }
+    table = score(alignment, scheme=schemes, by=args.by, ci=args.ci, **options)
+    _emit(score_report(table, by=args.by, ci=args.ci, fmt=args.format, digits=args.digits), args.output)
     if args.html:
-        _write_score_html(args, alignment, table)
+        title = f"jinbiao score: {Path(args.pred).name} against {Path(args.gold).name}"
+        page = score_report_html(alignment, title=title, by_table=table, by=args.by, **options)
+        _emit(page, args.html)
     return 0
 
 
-def _write_score_html(args: argparse.Namespace, alignment, table) -> None:
-    from jinbiao.evaluate import html_report, plot_label_f1, plot_precision_recall, score
-    from jinbiao.evaluate.report_html import write_html
-
-    common = {"ci": True, "n_resamples": args.n_resamples, "seed": args.seed, "zero_division": args.zero_division}
-    per_label = score(alignment, scheme="strict", by="label", **common)
-    per_label = per_label[~per_label["label"].str.endswith(" avg")].assign(system=alignment.pred_name)
-    overall = score(alignment, scheme="all", **common)
-    counts = ["correct", "incorrect", "partial", "missing", "spurious", "support", "predicted"]
-    ratios = ["precision", "recall", "f1", "f1_low", "f1_high"]
-    tables = [
-        ("Scores (95% bootstrap CIs over documents)", overall[["scheme", *counts, *ratios]]),
-        ("Per label (strict)", per_label[["label", *counts, *ratios]]),
-    ]
-    if args.by:
-        tables.append((f"By {args.by}", table))
-    page = html_report(
-        title=f"jinbiao score: {Path(args.pred).name} against {Path(args.gold).name}",
-        tables=tables,
-        images=[
-            ("F1 per label (strict) with 95% CIs", plot_label_f1(per_label)),
-            ("Precision and recall per scheme", plot_precision_recall(overall.assign(system=overall["scheme"]))),
-        ],
-        alignment=alignment,
-    )
-    write_html(args.html, page)
-    print(f"wrote {args.html}", file=sys.stderr)
-
-
 def run_agree(args: argparse.Namespace) -> int:
-    from jinbiao.evaluate import agreement, format_table, render
+    from jinbiao.evaluate import agreement, agreement_report
 
     if len(args.sets) < 2:
         raise JinbiaoError("agree needs at least two annotation sets")
@@ -234,39 +183,24 @@ def run_agree(args: argparse.Namespace) -> int:
     for path in args.sets:
         name = Path(path).stem if Path(path).stem not in sets else path
         sets[name] = _load(path, args.map_labels)
-    result = agreement(sets)
-    if args.format != "text":
-        _emit(render(result.pairs, args.format, digits=args.digits), args.output)
-        return 0
-    text = format_table(result.pairs, digits=args.digits)
-    if len(sets) > 2:
-        if args.measure not in result.pairs.columns or args.measure in ("a", "b", "documents"):
-            raise JinbiaoError(f"unknown measure {args.measure!r}; choose one of {', '.join(result.pairs.columns[3:])}")
-        matrix = result.matrix(args.measure).reset_index(names="")
-        text += f"\n{args.measure}:\n" + format_table(matrix, digits=args.digits)
-    text += f"\nKrippendorff's alpha over all {len(sets)} sets (nominal, characters): {result.alpha:.{args.digits}f}\n"
+    text = agreement_report(agreement(sets), measure=args.measure, fmt=args.format, digits=args.digits)
     _emit(text, args.output)
     return 0
 
 
 def run_errors(args: argparse.Namespace) -> int:
-    from jinbiao.evaluate import confusion_matrix, error_summary, errors, format_table, render
-    from jinbiao.evaluate.error_analysis import ERROR_COLUMNS
+    from jinbiao.evaluate import errors_report
 
     alignment = _align(args, "errors")
-    table = errors(alignment, context=args.context)
-    summary = error_summary(table)
-    if args.category:
-        table = table[table["category"].isin(args.category)]
-    if args.limit is not None:
-        table = table.head(args.limit)
-    if args.format != "text":
-        _emit(render(table, args.format, digits=args.digits), args.output)
-        return 0
-    text = format_table(table, columns=list(ERROR_COLUMNS)) + "\n" + format_table(summary)
-    if not args.no_confusion:
-        matrix = confusion_matrix(alignment).reset_index()
-        text += "\nconfusion (rows gold, columns predicted; (none): missing / spurious):\n" + format_table(matrix)
+    text = errors_report(
+        alignment,
+        context=args.context,
+        categories=args.category,
+        limit=args.limit,
+        confusion=not args.no_confusion,
+        fmt=args.format,
+        digits=args.digits,
+    )
     _emit(text, args.output)
     return 0
 
@@ -277,9 +211,9 @@ def run_leaderboard_command(args: argparse.Namespace) -> int:
     run = _with_warnings(
         "leaderboard",
         lambda: run_leaderboard(
-            args.gold_dir,
+            args.gold,
             args.baselines,
-            None if args.no_write else args.out_dir,
+            None if args.no_write else args.output,
             n_resamples=args.n_resamples,
             seed=args.seed,
             scheme=args.scheme,

@@ -9,23 +9,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import signal
 import sys
 import time
 from collections.abc import Sequence
 
-from jinbiao.gold import AnnotationSet, JinbiaoError, read_annotations
+from jinbiao.annotate.labelstudio.client import DEFAULT_TIMEOUT
+from jinbiao.annotate.labelstudio.export import DEFAULT_POLICY, POLICIES, Problem
+from jinbiao.annotate.labelstudio.push import DEFAULT_BATCH_SIZE
+from jinbiao.annotate.labelstudio.server import DEFAULT_PORT, START_TIMEOUT, STOP_TIMEOUT
+from jinbiao.baselines import DEFAULT_BASELINE
+from jinbiao.gold import AnnotationSet, Document, JinbiaoError, read_annotations
 
+from .errors import describe
 
-def _default_baseline() -> str:
-    try:
-        from jinbiao.baselines import DEFAULT_BASELINE
-    except ImportError:
-        return "union"
-    return DEFAULT_BASELINE
-
+STUDIO_DIR_HELP = "the local studio's directory (default: $JINBIAO_HOME/studio, else .jinbiao/studio in the project)"
 
 # ------------------------------------------------------------------------------------ studio
+
+
+def _studio(args: argparse.Namespace, action: str) -> str:
+    """The command that does `action` to the same studio (`--dir` kept), for hints."""
+    return f"`jinbiao studio {action}" + (f" --dir {shlex.quote(args.dir)}`" if args.dir else "`")
 
 
 def cmd_studio_start(args: argparse.Namespace) -> int:
@@ -41,7 +47,7 @@ def cmd_studio_start(args: argparse.Namespace) -> int:
             print(f"port {current.requested_port} was taken; Label Studio took {current.port}")
         print(f"Label Studio is running at {current.url} (pid {current.pid}); log: {current.log}")
     if not args.quiet:
-        print("login and API token: `jinbiao studio credentials`; stop it with `jinbiao studio stop`")
+        print(f"login and API token: {_studio(args, 'credentials')}; stop it with {_studio(args, 'stop')}")
     return 0
 
 
@@ -69,7 +75,7 @@ def cmd_studio_status(args: argparse.Namespace) -> int:
         health = "answers /health" if current.healthy else "does not answer /health yet"
         print(f"running at {current.url} (pid {current.pid}), {health}; data: {current.root}")
     else:
-        print(f"not running; data: {current.root}; start it with `jinbiao studio start`")
+        print(f"not running; data: {current.root}; start it with {_studio(args, 'start')}")
     return 0 if current.running and current.healthy else 1
 
 
@@ -80,11 +86,11 @@ def cmd_studio_credentials(args: argparse.Namespace) -> int:
     url = server.local_url(args.dir)
     if args.env:
         if url is None:
-            raise JinbiaoError("the local studio is not running; start it with `jinbiao studio start`")
+            raise JinbiaoError(f"the local studio is not running; start it with {_studio(args, 'start')}")
         print(f"export LABEL_STUDIO_URL={url}")
         print(f"export LABEL_STUDIO_API_KEY={credentials.token}")
         return 0
-    print(f"url:      {url or 'not running (start it with `jinbiao studio start`)'}")
+    print(f"url:      {url or 'not running (start it with ' + _studio(args, 'start') + ')'}")
     print(f"username: {credentials.username}")
     print(f"password: {credentials.password}")
     return 0
@@ -95,7 +101,7 @@ def cmd_studio_wait(args: argparse.Namespace) -> int:
 
     current = server.status(args.dir)
     if not current.running:
-        raise JinbiaoError("the local studio is not running; start it with `jinbiao studio start`")
+        raise JinbiaoError(f"the local studio is not running; start it with {_studio(args, 'start')}")
     print(f"Label Studio runs at {current.url}; press Ctrl-C to stop it", flush=True)
 
     def interrupted(signum: int, frame: object) -> None:
@@ -116,12 +122,14 @@ def cmd_studio_wait(args: argparse.Namespace) -> int:
 # -------------------------------------------------------------------------------------- push
 
 
-def _prediction_sets(args: argparse.Namespace, documents: Sequence) -> list[AnnotationSet]:
+def _prediction_sets(args: argparse.Namespace, documents: Sequence[Document]) -> list[AnnotationSet]:
+    """The baselines' predictions on `documents` (a job across rooms, so it lives here), and the
+    prediction files given."""
     sets: list[AnnotationSet] = []
     if not args.no_baseline:
         from jinbiao.baselines import get_extractor
 
-        for name in args.baseline or [_default_baseline()]:
+        for name in args.baseline or [DEFAULT_BASELINE]:
             try:
                 extractor = get_extractor(name)
             except ImportError as error:
@@ -129,67 +137,62 @@ def _prediction_sets(args: argparse.Namespace, documents: Sequence) -> list[Anno
                     f"baseline {name!r} cannot be loaded ({error}); choose another with --baseline"
                 ) from None
             sets.append(extractor.annotate(documents))
-    for path in args.predictions or []:
-        sets.append(read_annotations(path))
+    sets.extend(read_annotations(path) for path in args.predictions or [])
     return sets
 
 
 def cmd_push(args: argparse.Namespace) -> int:
     from jinbiao.annotate.corpus import load_corpus
     from jinbiao.annotate.labelstudio.client import connect
-    from jinbiao.annotate.labelstudio.push import push
+    from jinbiao.annotate.labelstudio.push import check_batch_size, push
     from jinbiao.gold.paths import ARTICLES_DIR
 
+    check_batch_size(args.batch_size)
     documents = load_corpus(args.corpus or [ARTICLES_DIR])
     sets = _prediction_sets(args, documents)
     connection = connect(args.url, studio_path=args.studio_dir, timeout=args.timeout)
-    report = push(
-        connection,
-        args.project,
-        documents,
-        sets,
-        new_version=args.new_version,
-        force=args.force,
-        batch_size=args.batch_size,
-        progress=not args.quiet,
-    )
-    for line in report.lines():
-        print(line)
+    options = {"new_version": args.new_version, "force": args.force, "batch_size": args.batch_size}
+    report = push(connection, args.project, documents, sets, progress=not args.quiet, **options)
+    print("\n".join(report.lines()))
     return 0
 
 
 # -------------------------------------------------------------------------------------- pull
 
 
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(f"problem: {problem.where}: {describe(problem.as_error())}", file=sys.stderr)
+
+
 def cmd_pull(args: argparse.Namespace) -> int:
     from jinbiao.annotate.corpus import load_corpus
     from jinbiao.annotate.labelstudio.pull import PullFailed, check_output, pull, pull_file
 
-    check_output(args.out, overwrite=args.overwrite)
+    check_output(args.output, overwrite=args.overwrite)
     documents = load_corpus(args.corpus) if args.corpus else None
     options = {
         "policy": args.policy,
         "documents": documents,
-        "gold": args.gold,
+        "write_gold": args.write_gold,
         "allow_problems": args.allow_problems,
         "overwrite": args.overwrite,
     }
     try:
         if args.from_file:
-            report = pull_file(args.from_file, args.out, **options)
+            report = pull_file(args.from_file, args.output, **options)
         else:
             from jinbiao.annotate.labelstudio.client import connect
 
             connection = connect(args.url, studio_path=args.studio_dir, timeout=args.timeout)
-            report = pull(connection, args.project, args.out, timeout=args.timeout, progress=not args.quiet, **options)
+            report = pull(
+                connection, args.project, args.output, timeout=args.timeout, progress=not args.quiet, **options
+            )
     except PullFailed as failed:
-        for problem in failed.problems:
-            print(f"problem: {problem}", file=sys.stderr)
+        _print_problems(failed.problems)
         raise
-    for problem in report.problems:
-        print(f"problem: {problem}", file=sys.stderr)
-    for line in report.lines():
-        print(line)
+    _print_problems(report.problems)
+    print("\n".join(report.lines(word=describe)))
     return 0
 
 
@@ -199,10 +202,13 @@ def cmd_pull(args: argparse.Namespace) -> int:
 def _connection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection (the API key comes from LABEL_STUDIO_API_KEY, never an option)")
     group.add_argument("--url", help="Label Studio's URL (default: LABEL_STUDIO_URL, else the local studio)")
+    group.add_argument("--studio-dir", help=STUDIO_DIR_HELP)
     group.add_argument(
-        "--studio-dir", help="the local studio's directory (default: .jinbiao/studio or JINBIAO_STUDIO_DIR)"
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds to wait for each answer (default {DEFAULT_TIMEOUT:g})",
     )
-    group.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for each answer (default 120)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -212,17 +218,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     def action(name: str, help_text: str) -> argparse.ArgumentParser:
         parser = actions.add_parser(name, help=help_text, description=help_text)
-        parser.add_argument("--dir", help="the studio's directory (default: .jinbiao/studio or JINBIAO_STUDIO_DIR)")
+        parser.add_argument("--dir", help=STUDIO_DIR_HELP)
         return parser
 
     start = action("start", "start the local studio (idempotent) and wait until it answers")
-    start.add_argument("--port", type=int, default=8080, help="port to ask for (a busy one moves to the next free)")
-    start.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for /health (default 180)")
+    start.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="port to ask for (a busy one moves to the next free)"
+    )
+    start.add_argument(
+        "--timeout", type=float, default=START_TIMEOUT, help=f"seconds to wait for /health (default {START_TIMEOUT:g})"
+    )
     start.add_argument("-q", "--quiet", action="store_true", help="no hints")
     start.set_defaults(handler=cmd_studio_start)
 
     stop = action("stop", "stop the local studio (SIGTERM to the process `start` launched)")
-    stop.add_argument("--timeout", type=float, default=30.0, help="seconds to wait before SIGKILL (default 30)")
+    stop.add_argument(
+        "--timeout", type=float, default=STOP_TIMEOUT, help=f"seconds to wait before SIGKILL (default {STOP_TIMEOUT:g})"
+    )
     stop.set_defaults(handler=cmd_studio_stop)
 
     status = action("status", "is the local studio running? (exit 0 yes, 1 no)")
@@ -251,7 +263,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         nargs="+",
         action="extend",
         metavar="NAME",
-        help=f"baselines whose predictions to add (default: {_default_baseline()}); the first is shown to annotators",
+        help=f"baselines whose predictions to add (default: {DEFAULT_BASELINE}); the first is shown to annotators",
     )
     push.add_argument("--no-baseline", action="store_true", help="push tasks without predictions")
     push.add_argument(
@@ -259,7 +271,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     push.add_argument("--new-version", action="store_true", help="add changed documents as new tasks")
     push.add_argument("--force", action="store_true", help="replace a labeling config even if it drops labels in use")
-    push.add_argument("--batch-size", type=int, default=250, help="tasks per request (default 250)")
+    push.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_SIZE,
+        help=f"tasks per request (default {DEFAULT_BATCH_SIZE})",
+    )
     push.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _connection_options(push)
     push.set_defaults(handler=cmd_push)
@@ -275,15 +292,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     source.add_argument(
         "--from-file", metavar="EXPORT.json", help="an export downloaded from the UI (JSON or JSON_MIN)"
     )
-    pull.add_argument("-o", "--out", required=True, metavar="DIR", help="output directory")
+    pull.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
     pull.add_argument(
         "--policy",
-        choices=("latest", "ground-truth", "all"),
-        default="latest",
-        help="what becomes the gold candidate (default latest)",
+        choices=POLICIES,
+        default=DEFAULT_POLICY,
+        help=f"what becomes the gold candidate (default {DEFAULT_POLICY})",
     )
     pull.add_argument("--corpus", nargs="+", metavar="PATH", help="check tasks against these articles' current text")
-    pull.add_argument("--gold", action="store_true", help="also write the candidate as gold files (needs --corpus)")
+    pull.add_argument(
+        "--write-gold", action="store_true", help="also write the candidate as gold files (needs --corpus)"
+    )
     pull.add_argument("--allow-problems", action="store_true", help="write what is sound and report the rest")
     pull.add_argument("--overwrite", action="store_true", help="replace an existing output directory")
     pull.add_argument("-q", "--quiet", action="store_true", help="no progress bar")

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 from label_studio_sdk import LabelStudio
 
-from jinbiao.annotate.labelstudio import server
+from jinbiao.annotate.labelstudio import server as local_studio
+from jinbiao.annotate.labelstudio import tasks
 from jinbiao.annotate.labelstudio.client import Connection, connect
-from jinbiao.annotate.labelstudio.config import FROM_NAME, TO_NAME
 from jinbiao.gold import Span
 
 CHROMIUM = "/usr/bin/chromium"
@@ -27,7 +27,7 @@ class Server:
     root: Path
     url: str
     pid: int
-    credentials: server.StudioCredentials
+    credentials: local_studio.StudioCredentials
 
     def connection(self, api_key: str | None = None) -> Connection:
         return connect(self.url, api_key or self.credentials.token, timeout=120, interactive=False)
@@ -69,17 +69,11 @@ def sign_up(url: str, admin_token: str, email: str, password: str) -> str:
 
 
 def region(span: Span, region_id: str, *, label: str | None = None, **value: Any) -> dict[str, Any]:
-    """A Labels region as the labeling UI saves it (value fields can be overridden to corrupt it)."""
-    body = {"start": span.start, "end": span.end, "text": span.text, "labels": [label or span.label]}
-    body.update(value)
-    return {
-        "id": region_id,
-        "from_name": FROM_NAME,
-        "to_name": TO_NAME,
-        "type": "labels",
-        "origin": "manual",
-        "value": body,
-    }
+    """A Labels region as the labeling UI saves it (`tasks.region` with origin "manual"); value
+    fields can be overridden to corrupt it."""
+    made = tasks.region(replace(span, label=label or span.label), region_id, origin="manual")
+    made["value"].update(value)
+    return made
 
 
 def regions(spans: Iterable[Span], prefix: str) -> list[dict[str, Any]]:

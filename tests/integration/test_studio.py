@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 from helpers import Server
 
+from jinbiao.annotate.labelstudio import server as local_studio
 from jinbiao.cli import main
 
 
 def test_start_is_idempotent_and_status_reports_the_server(server: Server, capsys: pytest.CaptureFixture[str]) -> None:
-    again = server.start(server.root)
+    again = local_studio.start(server.root)
     assert again.already_running and again.pid == server.pid and again.url == server.url
-    current = server.status(server.root)
+    current = local_studio.status(server.root)
     assert (current.running, current.healthy, current.pid) == (True, True, server.pid)
     assert main(["studio", "start", "--dir", str(server.root), "--quiet"]) == 0
     assert capsys.readouterr().out == f"Label Studio is already running at {server.url} (pid {server.pid})\n"
@@ -30,7 +31,7 @@ def test_start_is_idempotent_and_status_reports_the_server(server: Server, capsy
 def test_credentials_live_only_in_the_studio_dir_readable_by_the_owner(
     server: Server, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    paths = server.StudioPaths(server.root)
+    paths = local_studio.StudioPaths(server.root)
     assert stat.S_IMODE(paths.credentials.stat().st_mode) == 0o600
     assert main(["studio", "credentials", "--dir", str(server.root)]) == 0
     shown = capsys.readouterr().out
@@ -54,8 +55,8 @@ def test_credentials_live_only_in_the_studio_dir_readable_by_the_owner(
 def test_a_busy_port_moves_the_server_and_stop_ends_exactly_that_process(server: Server, tmp_path: Path) -> None:
     """A second studio (a copy of the first one's data, so it needs no migration) asks for the
     port the first one holds: Label Studio takes the next free one, and `start` says which."""
-    first = server.StudioPaths(server.root)
-    second = server.StudioPaths(tmp_path / "second")
+    first = local_studio.StudioPaths(server.root)
+    second = local_studio.StudioPaths(tmp_path / "second")
     second.data_dir.mkdir(parents=True)
     shutil.copy2(first.credentials, second.credentials)
     shutil.copy2(first.data_dir / ".env", second.data_dir / ".env")
@@ -65,15 +66,15 @@ def test_a_busy_port_moves_the_server_and_stop_ends_exactly_that_process(server:
     ):
         source.backup(target)
     busy = int(server.url.rsplit(":", 1)[1])
-    started = server.start(second.root, port=busy, timeout=180)
+    started = local_studio.start(second.root, port=busy, timeout=180)
     try:
         assert started.requested_port == busy and started.port != busy and started.moved_port
         assert started.url == f"http://127.0.0.1:{started.port}"
-        assert server.status(server.root).healthy  # the first one is untouched
+        assert local_studio.status(server.root).healthy  # the first one is untouched
     finally:
-        stopped = server.stop(second.root)
+        stopped = local_studio.stop(second.root)
     assert stopped.was_running and stopped.pid == started.pid and not stopped.killed
     with pytest.raises(ProcessLookupError):
         os.kill(started.pid, 0)
-    assert server.status(server.root).healthy
+    assert local_studio.status(server.root).healthy
     assert not second.state.exists()

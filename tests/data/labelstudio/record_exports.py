@@ -1,7 +1,7 @@
 """Record the Label Studio exports the unit tests read (run against a real, empty-ish server).
 
-    JINBIAO_STUDIO_DIR=/tmp/record .venv/bin/jinbiao studio start --port 8100
-    .venv/bin/python tests/data/labelstudio/record_exports.py
+    JINBIAO_HOME=/tmp/record .venv/bin/jinbiao studio start --port 8100
+    JINBIAO_HOME=/tmp/record .venv/bin/python tests/data/labelstudio/record_exports.py
 
 Writes, beside this script:
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tiny_corpus import FAST, TINY, tiny_documents, tiny_gold
+from tiny_corpus import FAST, TINY, tiny_documents, tiny_gold, write_tiny_gold
 
 from jinbiao.baselines import get_extractor
 from jinbiao.baselines.crf import CRFExtractor, train_crf
@@ -24,23 +24,19 @@ from jinbiao.baselines.crf_model import (
     META_FILE,
     MODEL_FILE,
     MissingModelError,
+    ModelNotLoadedError,
     StaleModelError,
+    default_model_dir,
     training_hash,
 )
-from jinbiao.baselines.crf_tags import spans_to_tags, tags_to_spans, trim_span
+from jinbiao.baselines.crf_tags import spans_to_tags, tags_to_spans
 from jinbiao.cli import main
-from jinbiao.gold import LABEL_SET, Document, JinbiaoError, validate_spans, write_gold_document
+from jinbiao.cli.errors import describe
+from jinbiao.gold import LABEL_SET, Document, JinbiaoError, validate_spans
+from jinbiao.gold.edges import has_clean_edges
+from jinbiao.gold.errors import Remedy
+from jinbiao.gold.paths import HOME_ENV
 from jinbiao.leaderboard import cross_validated
-
-
-def write_tiny_gold(directory: Path, *, drop_last_span_of: str | None = None) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    for document in tiny_documents():
-        spans = [document.span(s, e, label) for s, e, label in TINY[document.id][1]]
-        if document.id == drop_last_span_of:
-            spans = spans[:-1]
-        write_gold_document(directory / f"{document.id}.json", document, spans, annotators=["test"], overwrite=True)
-    return directory
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +47,9 @@ def tiny_model() -> CRFExtractor:
 
 @pytest.fixture
 def model_dir(tmp_path, monkeypatch) -> Path:
-    """An empty default model directory, so no test touches the project's own model."""
-    directory = tmp_path / "models" / "crf"
-    monkeypatch.setenv("JINBIAO_MODEL_DIR", str(directory))
-    return directory
+    """An empty workspace, so no test touches the project's own model."""
+    monkeypatch.setenv(HOME_ENV, str(tmp_path / "home"))
+    return tmp_path / "home" / "models" / "crf"
 
 
 # ------------------------------------------------------------------------------------ features
@@ -151,14 +146,6 @@ def test_tags_round_trip(pieces):
         assert tags_to_spans(spans_to_tags(position + 1, spans, scheme)) == spans
 
 
-def test_trim_span_drops_edge_punctuation_but_keeps_a_closing_bracket_of_the_name():
-    text = "“北京”佳能医疗系统(中国)）"
-    assert trim_span(text, 0, 4) == (1, 3)
-    assert trim_span(text, 4, 14) == (4, 14)
-    assert trim_span(text, 4, 15) == (4, 14)
-    assert trim_span(text, 0, 1) == (1, 1)
-
-
 # ------------------------------------------------------------------------------------ training
 
 
@@ -208,18 +195,24 @@ def test_outputs_obey_the_contract_on_generated_text(tiny_model, pieces):
     validate_spans(document.text, spans, doc_id="g")
     for span in spans:
         assert span.label in LABEL_SET and 0.0 < span.score <= 1.0
-        assert not span.text[0].isspace() and not span.text[-1].isspace()
-        assert span.text[0] not in "，。“”(" and span.text[-1] not in "，。“”("
+        assert has_clean_edges(span.text)  # what the gold lint accepts: one edge rule (jinbiao.gold.edges)
 
 
 # ------------------------------------------------------------------------- model files, staleness
 
 
-def test_the_registry_gives_an_untrained_fittable_crf(model_dir):
+def test_the_registry_gives_an_untrained_crf_that_extracts_only_once_it_has_a_model(model_dir, tiny_model):
     extractor = get_extractor("crf")
     assert extractor.trainable and not extractor.is_trained
-    with pytest.raises(MissingModelError, match=r"no trained CRF model in .*; train it with `jinbiao train`"):
+    with pytest.raises(ModelNotLoadedError, match="the CRF has no model: load a saved one"):
         extractor.extract(Document("x", "北京"))
+    assert not model_dir.exists()  # extracting never loads, trains or writes a model
+    tiny_model.save()
+    assert default_model_dir() == model_dir and (model_dir / MODEL_FILE).is_file()
+    with pytest.raises(ModelNotLoadedError):
+        extractor.extract(Document("x", "北京"))  # a saved model is read only when asked to
+    document = tiny_documents()[1]
+    assert extractor.load_saved(gold_dir=None).extract(document) == tiny_model.extract(document)
     documents = tiny_documents()
     assert get_extractor("crf").fit(documents, tiny_gold(documents)).is_trained  # no model needed to fit
 
@@ -241,9 +234,19 @@ def test_a_model_trained_on_other_gold_is_stale(tiny_model, tmp_path):
     gold_dir = write_tiny_gold(tmp_path / "gold", drop_last_span_of="t2")
     with pytest.raises(StaleModelError) as caught:
         CRFExtractor.load(tmp_path / "m", gold_dir=gold_dir)
-    message = str(caught.value)
-    assert "trained on other gold" in message and "\n" not in message
-    assert message.endswith(f"retrain with `jinbiao train --gold {gold_dir} --model-dir {tmp_path / 'm'}`")
+    error = caught.value
+    assert error.problem.startswith(f"CRF model in {tmp_path / 'm'} was trained on other gold (training hash ")
+    assert error.remedy is Remedy.TRAIN_MODEL
+    assert (error.context["gold_dir"], error.context["model_dir"], error.context["msra"]) == (
+        str(gold_dir),
+        str(tmp_path / "m"),
+        False,
+    )
+    assert str(error).endswith(f"train it: jinbiao.baselines.crf.train_crf(gold_dir={str(gold_dir)!r}, "
+                               f"model_dir={str(tmp_path / 'm')!r})")  # fmt: skip
+    message = describe(error)
+    assert "\n" not in message and "--" not in error.problem
+    assert message.endswith(f"; train it with `jinbiao train --gold {gold_dir} --model-dir {tmp_path / 'm'}`")
     same_gold = write_tiny_gold(tmp_path / "same")
     assert CRFExtractor.load(tmp_path / "m", gold_dir=same_gold).is_trained
 
@@ -262,13 +265,19 @@ def test_a_model_made_by_other_code_is_stale(tiny_model, tmp_path, field, value,
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta[field] = value
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(StaleModelError, match=f"{expected}.*retrain with `jinbiao train"):
+    with pytest.raises(StaleModelError, match=f"{expected}.*train it: jinbiao.baselines.crf.train_crf"):
         CRFExtractor.load(tmp_path / "m", gold_dir=None)
 
 
-def test_missing_and_unreadable_models(tmp_path):
-    with pytest.raises(MissingModelError, match="train it with `jinbiao train --model-dir"):
+def test_missing_and_unreadable_models(tmp_path, model_dir):
+    with pytest.raises(MissingModelError) as caught:
         CRFExtractor.load(tmp_path / "none", gold_dir=None)
+    assert describe(caught.value) == (
+        f"no trained CRF model in {tmp_path / 'none'}; train it with `jinbiao train --model-dir {tmp_path / 'none'}`"
+    )
+    with pytest.raises(MissingModelError) as caught:
+        CRFExtractor.load()  # the default model directory, against the shipped gold: no flags needed
+    assert describe(caught.value) == f"no trained CRF model in {model_dir}; train it with `jinbiao train`"
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / MODEL_FILE).write_bytes(b"x")
     (tmp_path / "bad" / META_FILE).write_text("{", encoding="utf-8")
@@ -282,15 +291,24 @@ def test_train_function_and_command(tmp_path, capsys):
     assert result.documents == 3 and (tmp_path / "api" / MODEL_FILE).is_file()
     args = ["--gold", str(gold_dir), "--model-dir", str(tmp_path / "cli")]
     assert main(["train", *args, "--max-iterations", "40"]) == 0
-    assert "trained crf" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.startswith("trained crf on 3 documents (") and f"wrote {tmp_path / 'cli'}" in out
+    assert json.loads((tmp_path / "cli" / META_FILE).read_text(encoding="utf-8"))["params"]["max_iterations"] == 40
     assert main(["train", "--check", *args]) == 0
-    assert "current" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith(f"{tmp_path / 'cli'}: current (crf 1.0, features v")
     write_tiny_gold(gold_dir, drop_last_span_of="t1")  # the gold changes: the model is stale
     assert main(["train", "--check", *args]) == 2
     error = capsys.readouterr().err.strip()
     assert error.startswith("jinbiao train: error: CRF model in") and "\n" not in error
-    assert error.endswith(f"retrain with `jinbiao train --gold {gold_dir} --model-dir {tmp_path / 'cli'}`")
+    assert error.endswith(f"train it with `jinbiao train --gold {gold_dir} --model-dir {tmp_path / 'cli'}`")
     assert main(["train", "--gold", str(tmp_path / "nothing"), "--model-dir", str(tmp_path / "x")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"jinbiao train: error: {tmp_path / 'nothing'}: no gold to train on (no such directory); "
+        "give the gold to train on with --gold DIR"
+    )
+    with pytest.raises(SystemExit):
+        main(["train", "--c1", "-1"])
+    assert "argument --c1: -1 is negative" in capsys.readouterr().err
 
 
 # ----------------------------------------------------------------- never scored where trained

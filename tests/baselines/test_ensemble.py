@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from tiny_corpus import FAST, TINY, tiny_documents, tiny_gold
+from tiny_corpus import FAST, tiny_documents, tiny_gold
 
 from jinbiao.baselines import get_extractor
 from jinbiao.baselines.base import Extractor
 from jinbiao.baselines.crf import CRFExtractor
-from jinbiao.baselines.crf_model import META_FILE, MissingModelError
+from jinbiao.baselines.crf_model import ModelNotLoadedError
 from jinbiao.baselines.ensemble import EnsembleExtractor, propagate_names
-from jinbiao.gold import LABEL_SET, Document, Span, validate_spans, write_gold_document
+from jinbiao.gold import LABEL_SET, Document, Span, validate_spans
+from jinbiao.gold.paths import HOME_ENV
 from jinbiao.leaderboard import cross_validated
-
-
-def write_tiny_gold(directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    for document in tiny_documents():
-        spans = [document.span(s, e, label) for s, e, label in TINY[document.id][1]]
-        write_gold_document(directory / f"{document.id}.json", document, spans, annotators=["test"], overwrite=True)
-    return directory
 
 
 def span(text: str, start: int, end: int, label: str, score: float | None = None) -> Span:
@@ -52,7 +43,7 @@ class StubJieba(Extractor):
 
 def combine(text: str, crf: list[tuple[int, int, str, float]], jieba: list[tuple[int, int, str]]) -> list[tuple]:
     ensemble = EnsembleExtractor(StubCRF(crf), propagate=False)
-    ensemble._jieba = StubJieba(jieba)
+    ensemble.jieba = StubJieba(jieba)
     return [(s.start, s.end, s.label, s.score) for s in ensemble.extract(Document("d", text))]
 
 
@@ -125,34 +116,21 @@ def test_the_ensemble_is_cross_validated_like_the_crf():
     assert all(doc_id not in trained_on for doc_id, trained_on in seen)
 
 
-def test_without_a_model_it_trains_one_from_the_gold_and_says_so(tmp_path):
-    gold_dir = write_tiny_gold(tmp_path / "gold")
-    model_dir = tmp_path / "model"
-    notes: list[str] = []
-    ensemble = EnsembleExtractor(CRFExtractor(model_dir, gold_dir=gold_dir), warn=notes.append)
-    spans = ensemble.extract(tiny_documents()[1])
-    assert len(notes) == 1 and "no trained CRF model" in notes[0] and "training it now" in notes[0]
-    assert (model_dir / META_FILE).is_file() and ensemble.crf.is_trained and not ensemble.fallback
-    assert [s.text for s in spans if s.label == "ORG"] == ["华夏银行"]
-    again: list[str] = []  # the saved model is used next time, silently, and by `crf` too
-    EnsembleExtractor(CRFExtractor(model_dir, gold_dir=gold_dir), warn=again.append).extract(tiny_documents()[1])
-    assert again == []
-    assert CRFExtractor.load(model_dir, gold_dir=gold_dir).is_trained
+def test_extract_never_provides_a_model_itself(tmp_path, monkeypatch):
+    monkeypatch.setenv(HOME_ENV, str(tmp_path / "home"))
+    ensemble = EnsembleExtractor()
+    assert not ensemble.ready
+    with pytest.raises(ModelNotLoadedError, match="the CRF has no model"):
+        ensemble.extract(Document("d", "北京市国资委5月9日开会"))
+    assert not (tmp_path / "home").exists()  # nothing trained, nothing written
 
 
-def test_without_a_model_or_gold_it_falls_back_to_rules_and_jieba_and_says_so(tmp_path):
-    notes: list[str] = []
-    ensemble = EnsembleExtractor(CRFExtractor(tmp_path / "model", gold_dir=tmp_path / "no-gold"), warn=notes.append)
+def test_the_fallback_is_rules_and_jieba_with_its_own_origin():
+    ensemble = EnsembleExtractor().use_fallback()
+    assert ensemble.ready and not ensemble.crf.is_trained
     spans = ensemble.extract(Document("d", "北京市国资委5月9日开会"))
-    assert len(notes) == 1 and "falling back to rules + jieba" in notes[0]
-    assert ensemble.fallback and {s.origin for s in spans} == {"ensemble@" + ensemble.version + "-fallback"}
-    assert ("5月9日", "DATE") in [(s.text, s.label) for s in spans]
-
-
-def test_auto_training_can_be_switched_off(tmp_path):
-    ensemble = EnsembleExtractor(CRFExtractor(tmp_path / "model", gold_dir=None), auto_train=False)
-    with pytest.raises(MissingModelError, match="jinbiao train"):
-        ensemble.extract(Document("d", "北京"))
+    assert {s.origin for s in spans} == {"ensemble@" + ensemble.version + "-fallback"}
+    assert [(s.text, s.label) for s in spans] == [("北京市国资委", "ORG"), ("5月9日", "DATE")]
 
 
 def test_the_registry_ensemble_is_trainable_and_named():

@@ -1,0 +1,243 @@
+"""Reading a Label Studio export (JSON or JSON_MIN) into typed records.
+
+This checks what the file format promises: a list of tasks, items with ids and authors, regions of
+the project's Labels control with integer offsets, one label and a `text`. Whether each span fits
+its task's text (and the schema, and its neighbours) is checked by `convert`, with the contract's
+own span checks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from jinbiao.gold import JinbiaoError, Span
+
+from ..config import FROM_NAME, TO_NAME
+from .records import ANNOTATION, DRAFT, JSON, JSON_MIN, PREDICTION, SKIPPED, Export, ExportTask, Item, Region
+
+# JSON_MIN flattens the task data into each record beside these fields of the annotation
+_JSON_MIN_META = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement", "history"}
+
+
+class ExportFormatError(JinbiaoError):
+    """Not a Label Studio export we can read."""
+
+
+def load_export(path: str | os.PathLike[str]) -> Any:
+    """The parsed JSON of an export file, or an `ExportFormatError` naming the file."""
+    path = Path(path)
+    try:
+        return json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise ExportFormatError(f"{path}: no such file; give the JSON file exported from Label Studio") from None
+    except OSError as error:
+        raise ExportFormatError(f"{path}: cannot read ({error.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ExportFormatError(
+            f"{path}: not JSON ({error}); export the project as JSON or JSON_MIN from Label Studio"
+        ) from None
+
+
+def detect_format(payload: Any) -> str:
+    if not isinstance(payload, list):
+        raise ExportFormatError(
+            "not a Label Studio export: expected a list of tasks; export the project as JSON or JSON_MIN"
+        )
+    for record in payload:
+        if not isinstance(record, dict):
+            break
+        if "data" in record or "annotations" in record:
+            return JSON
+        if "annotation_id" in record or "annotator" in record:
+            return JSON_MIN
+        break
+    else:
+        return JSON  # empty export
+    raise ExportFormatError(
+        "not a Label Studio export: its records have neither `data` (JSON) nor `annotator` (JSON_MIN)"
+    )
+
+
+def read_export(payload: Any) -> Export:
+    """The tasks of a parsed JSON or JSON_MIN export, with their items and regions."""
+    fmt = detect_format(payload)
+    return Export(fmt, _read_json(payload) if fmt == JSON else _read_json_min(payload))
+
+
+# ------------------------------------------------------------------------------------ JSON
+
+
+def _read_json(payload: list[Any]) -> list[ExportTask]:
+    tasks = []
+    for record in payload:
+        if not isinstance(record, dict):
+            tasks.append(ExportTask(None, None))
+            continue
+        task = ExportTask(_int_or_none(record.get("id")), record.get("data"))
+        for annotation in record.get("annotations") or []:
+            if not isinstance(annotation, dict):
+                task.listed_by_id.annotations += 1
+                continue
+            who, user_id = _user(annotation.get("completed_by"))
+            kind = SKIPPED if annotation.get("was_cancelled") else ANNOTATION
+            task.items.append(
+                _item(kind, task.task_id, annotation, who, user_id, ground_truth=bool(annotation.get("ground_truth")))
+            )
+        for draft in record.get("drafts") or []:
+            if not isinstance(draft, dict):
+                task.listed_by_id.drafts += 1
+                continue
+            who, user_id = _draft_user(draft)
+            task.items.append(_item(DRAFT, task.task_id, draft, who, user_id))
+        for prediction in record.get("predictions") or []:
+            if not isinstance(prediction, dict):
+                task.listed_by_id.predictions += 1
+                continue
+            who = str(prediction.get("model_version") or "undefined")
+            task.items.append(_item(PREDICTION, task.task_id, prediction, who, None))
+        tasks.append(task)
+    return tasks
+
+
+def _item(
+    kind: str, task_id: int | None, record: dict[str, Any], who: str, user_id: int | None, *, ground_truth: bool = False
+) -> Item:
+    regions, unreadable = _read_regions(record.get("result"), who)
+    return Item(
+        kind,
+        task_id,
+        _int_or_none(record.get("id")),
+        who,
+        regions,
+        unreadable,
+        user_id,
+        ground_truth,
+        str(record.get("updated_at") or ""),
+        str(record.get("created_at") or ""),
+    )
+
+
+def _read_regions(result: Any, origin: str | None = None) -> tuple[tuple[Region, ...], str | None]:
+    """The regions of one item's `result` (spans made by `origin`), or why `result` is unreadable."""
+    if result is None:
+        return (), None
+    if not isinstance(result, list):
+        return (), f"`result` is a {type(result).__name__}, not a list of regions"
+    return tuple([_region(region, index, origin) for index, region in enumerate(result)]), None
+
+
+def _region(region: Any, index: int, origin: str | None) -> Region:
+    if not isinstance(region, dict):
+        return Region(f"#{index}", reason=f"not a region but a {type(region).__name__}")
+    region_id = str(region["id"]) if region.get("id") else f"#{index}"
+    kind, from_name, to_name = region.get("type"), region.get("from_name"), region.get("to_name")
+    if kind != "labels" or from_name != FROM_NAME or to_name != TO_NAME:
+        return Region(
+            region_id,
+            reason=f"a {kind!r} result from {from_name!r} to {to_name!r}; the labeling config has only "
+            f"Labels {FROM_NAME!r} on Text {TO_NAME!r}",
+        )
+    score = region.get("score")
+    return _labels_value(region.get("value"), region_id, origin, float(score) if type(score) in (int, float) else None)
+
+
+def _labels_value(value: Any, region_id: str, origin: str | None, score: float | None = None) -> Region:
+    """A Labels region's `value`: integer offsets, exactly one label, and the text it covers.
+    (Exact type checks: JSON gives plain ints, strs and lists, and a pull reads every region.)"""
+    if type(value) is not dict:
+        return Region(region_id, reason="the region has no `value`")
+    start, end = value.get("start"), value.get("end")
+    if type(start) is not int or type(end) is not int:
+        return Region(region_id, reason=f"start and end must be integers, got {start!r} and {end!r}")
+    names = value.get("labels")
+    if type(names) is not list or len(names) != 1 or type(names[0]) is not str:
+        return Region(region_id, reason=f"a region needs exactly one label, it has {names!r}")
+    text = value.get("text")
+    if type(text) is not str:
+        reason = f"value.text must be a string, it is {text!r}" if "text" in value else "the region has no value.text"
+        return Region(region_id, reason=reason)
+    return Region(region_id, Span(start, end, names[0], text, score, origin))
+
+
+# -------------------------------------------------------------------------------- JSON_MIN
+
+
+def _read_json_min(payload: list[Any]) -> list[ExportTask]:
+    """JSON_MIN has one record per annotation (skipped ones and drafts left out), task data
+    flattened into it, and regions as bare values under the control's name, without ids."""
+    tasks: list[ExportTask] = []
+    by_id: dict[int, ExportTask] = {}
+    for record in payload:
+        if not isinstance(record, dict):
+            tasks.append(ExportTask(None, None))
+            continue
+        task_id = _int_or_none(record.get("id"))
+        task = by_id.get(task_id) if task_id is not None else None
+        if task is None:
+            data = {k: v for k, v in record.items() if k not in _JSON_MIN_META and k != FROM_NAME}
+            task = ExportTask(task_id, data)
+            tasks.append(task)
+            if task_id is not None:
+                by_id[task_id] = task
+        if record.get("annotation_id") is None:
+            continue  # a task without annotations
+        who, user_id = _user(record.get("annotator"))
+        values = record.get(FROM_NAME)
+        values = [] if values is None else values
+        if isinstance(values, list):
+            regions, unreadable = tuple(_labels_value(v, f"#{n}", who) for n, v in enumerate(values)), None
+        else:
+            regions, unreadable = (), f"`{FROM_NAME}` is a {type(values).__name__}, not a list of regions"
+        task.items.append(
+            Item(
+                ANNOTATION,
+                task_id,
+                _int_or_none(record.get("annotation_id")),
+                who,
+                regions,
+                unreadable,
+                user_id,
+                updated_at=str(record.get("updated_at") or ""),
+                created_at=str(record.get("created_at") or ""),
+            )
+        )
+    return tasks
+
+
+# ----------------------------------------------------------------------------------- fields
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _user(completed_by: Any) -> tuple[str, int | None]:
+    """(annotator name, user id): the email when the export has it, else `user-<id>`."""
+    if isinstance(completed_by, dict):
+        user_id = _int_or_none(completed_by.get("id"))
+        email = completed_by.get("email")
+        if email:
+            return str(email), user_id
+        return (f"user-{user_id}" if user_id is not None else "unknown"), user_id
+    if isinstance(completed_by, bool):
+        return "unknown", None
+    if isinstance(completed_by, int):
+        return f"user-{completed_by}", completed_by
+    if isinstance(completed_by, str) and completed_by:
+        return completed_by, None
+    return "unknown", None
+
+
+def _draft_user(draft: dict[str, Any]) -> tuple[str, int | None]:
+    name = draft.get("user")
+    user_id = None
+    created = draft.get("created_username")
+    if isinstance(created, str) and "," in created:
+        tail = created.rsplit(",", 1)[1].strip()
+        user_id = int(tail) if tail.isdigit() else None
+    if isinstance(name, str) and name:
+        return name, user_id
+    return _user(user_id)

@@ -1,0 +1,87 @@
+"""doccano JSONL: ``{"text", "label": [[start, end, label], ...]}`` (sequence labelling export) or
+``{"text", "entities": [{"start_offset", "end_offset", "label"}, ...]}`` (the export with relations).
+
+Read: the document by ``doc_id`` (or doccano's ``id`` when it is a reference document's id),
+else by its text; ``relations`` are skipped and counted. Written: ``{"doc_id", "text", "label"}``,
+which doccano imports for sequence labelling. Lost: scores.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..annotation_set import AnnotationSet
+from ..atomic import atomic_write_text
+from ..document import Document
+from ..schema import LABEL_SET
+from .common import jsonl, validation_error
+from .mapping import AnnotationBuilder, DocumentRecord, SpanRecord, record_doc_id
+from .reading import expect_dict, expect_list, read_json_format, text_of
+from .writing import spans_to_write
+
+
+def _spans(record: dict[str, Any], where: str) -> list[SpanRecord]:
+    spans = []
+    if "entities" in record:
+        for index, item in enumerate(expect_list(record["entities"], where, "'entities'")):
+            at = f"entity #{index}"
+            if not isinstance(item, dict) or not {"start_offset", "end_offset", "label"} <= item.keys():
+                raise validation_error(f"{at} lacks start_offset, end_offset or label", file=where)
+            spans.append(SpanRecord(item["start_offset"], item["end_offset"], item["label"], where=at))
+        return spans
+    key = "label" if "label" in record else "labels"
+    for index, item in enumerate(expect_list(record.get(key, []), where, repr(key))):
+        at = f"label #{index}"
+        if not isinstance(item, (list, tuple)) or len(item) != 3:
+            raise validation_error(f"{at} {item!r} is not a span [start, end, label]", file=where)
+        spans.append(SpanRecord(item[0], item[1], item[2], where=at))
+    return spans
+
+
+def parse_doccano_record(value: Any, where: str, builder: AnnotationBuilder) -> Iterator[DocumentRecord]:
+    record = expect_dict(value, where, 'a doccano record {"text", "label"}')
+    if record.get("relations"):
+        builder.skipped["relations"] += len(record["relations"])
+    yield DocumentRecord(
+        where, record_doc_id(record, builder.refs), text_of(record, where, "text", "data"), _spans(record, where)
+    )
+
+
+def read_doccano(
+    path: str | os.PathLike[str],
+    documents: Iterable[Document],
+    *,
+    offsets: str = "normalized",
+    labels: Collection[str] | None = LABEL_SET,
+    flat: bool = False,
+    extra_documents: str = "error",
+    name: str | None = None,
+) -> AnnotationSet:
+    return read_json_format(
+        path,
+        documents,
+        parse_doccano_record,
+        format="doccano",
+        offsets=offsets,
+        labels=labels,
+        flat=flat,
+        extra_documents=extra_documents,
+        name=name,
+    )
+
+
+def write_doccano(
+    annotation_set: AnnotationSet,
+    documents: Iterable[Document],
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+) -> Path:
+    records = [
+        {"doc_id": document.id, "text": document.text, "label": [[s.start, s.end, s.label] for s in spans]}
+        for document, spans in spans_to_write(annotation_set, documents, file=str(path))
+    ]
+    return atomic_write_text(path, jsonl(records), overwrite=overwrite)

@@ -1,0 +1,80 @@
+"""Prodigy JSONL: ``{"text", "spans": [{"start", "end", "label"}, ...], "meta": {...}}``.
+
+Read: the document by ``doc_id`` (top level or in ``meta``), else by its text; examples answered
+``reject`` or ``ignore`` are skipped and counted (their spans are not annotations anyone
+accepted). Written: ``{"text", "meta": {"doc_id"}, "spans"}``, one per document. Lost: scores;
+no ``tokens`` are written (recipes that need them tokenize the text themselves).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..annotation_set import AnnotationSet
+from ..atomic import atomic_write_text
+from ..document import Document
+from ..schema import LABEL_SET
+from .common import jsonl, validation_error
+from .mapping import AnnotationBuilder, DocumentRecord, SpanRecord, record_doc_id
+from .reading import expect_dict, expect_list, read_json_format, text_of
+from .writing import spans_to_write
+
+SKIPPED_ANSWERS = ("reject", "ignore")
+
+
+def parse_prodigy_record(value: Any, where: str, builder: AnnotationBuilder) -> Iterator[DocumentRecord]:
+    record = expect_dict(value, where, 'a Prodigy example {"text", "spans"}')
+    if record.get("answer") in SKIPPED_ANSWERS:
+        builder.skipped[f"examples answered {record['answer']!r}"] += 1
+        return
+    spans = []
+    for index, item in enumerate(expect_list(record.get("spans", []), where, "'spans'")):
+        at = f"span #{index}"
+        if not isinstance(item, dict) or not {"start", "end", "label"} <= item.keys():
+            raise validation_error(f"{at} lacks start, end or label", file=where)
+        spans.append(SpanRecord(item["start"], item["end"], item["label"], item.get("text"), item.get("score"), at))
+    yield DocumentRecord(where, record_doc_id(record, builder.refs), text_of(record, where), spans)
+
+
+def read_prodigy(
+    path: str | os.PathLike[str],
+    documents: Iterable[Document],
+    *,
+    offsets: str = "normalized",
+    labels: Collection[str] | None = LABEL_SET,
+    flat: bool = False,
+    extra_documents: str = "error",
+    name: str | None = None,
+) -> AnnotationSet:
+    return read_json_format(
+        path,
+        documents,
+        parse_prodigy_record,
+        format="prodigy",
+        offsets=offsets,
+        labels=labels,
+        flat=flat,
+        extra_documents=extra_documents,
+        name=name,
+    )
+
+
+def write_prodigy(
+    annotation_set: AnnotationSet,
+    documents: Iterable[Document],
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+) -> Path:
+    records = [
+        {
+            "text": document.text,
+            "meta": {"doc_id": document.id},
+            "spans": [{"start": s.start, "end": s.end, "label": s.label} for s in spans],
+        }
+        for document, spans in spans_to_write(annotation_set, documents, file=str(path))
+    ]
+    return atomic_write_text(path, jsonl(records), overwrite=overwrite)

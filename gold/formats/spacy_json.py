@@ -1,0 +1,93 @@
+"""spaCy-style JSON offsets: ``{"text": ..., "entities": [[start, end, label], ...]}`` per document.
+
+Read: JSONL or a JSON array of such records (entities as ``[start, end, label]`` lists or
+``{"start", "end", "label"}`` objects), or of spaCy's training tuples ``["text", {"entities":
+[[start, end, label], ...]}]``; the document by ``doc_id`` / ``id`` (also inside ``meta``),
+else by its text. Written: JSONL ``{"id", "text", "entities"}``. Lost: scores.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..annotation_set import AnnotationSet
+from ..atomic import atomic_write_text
+from ..document import Document
+from ..schema import LABEL_SET
+from .common import jsonl, validation_error
+from .mapping import AnnotationBuilder, DocumentRecord, SpanRecord, record_doc_id
+from .reading import expect_dict, expect_list, read_json_format, text_of
+from .writing import spans_to_write
+
+
+def entity_records(entities: Any, where: str) -> list[SpanRecord]:
+    """``[start, end, label]`` lists or ``{"start", "end", "label"}`` objects as span records."""
+    spans = []
+    for index, item in enumerate(expect_list(entities, where, "'entities'")):
+        at = f"entity #{index}"
+        if isinstance(item, (list, tuple)) and len(item) in (3, 4):
+            spans.append(SpanRecord(item[0], item[1], item[2], score=item[3] if len(item) == 4 else None, where=at))
+        elif isinstance(item, dict) and {"start", "end", "label"} <= item.keys():
+            spans.append(SpanRecord(item["start"], item["end"], item["label"], item.get("text"), item.get("score"), at))
+        else:
+            raise validation_error(f"{at} {item!r} is not [start, end, label]", file=where)
+    return spans
+
+
+def parse_spacy_record(value: Any, where: str, builder: AnnotationBuilder) -> Iterator[DocumentRecord]:
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], dict):
+        text, annotations = value
+        yield DocumentRecord(
+            where,
+            record_doc_id(annotations, builder.refs),
+            text,
+            entity_records(annotations.get("entities", []), where),
+        )
+        return
+    record = expect_dict(value, where, 'a {"text", "entities"} object or a ["text", {"entities": ...}] pair')
+    yield DocumentRecord(
+        where,
+        record_doc_id(record, builder.refs),
+        text_of(record, where),
+        entity_records(record.get("entities", []), where),
+    )
+
+
+def read_spacy_json(
+    path: str | os.PathLike[str],
+    documents: Iterable[Document],
+    *,
+    offsets: str = "normalized",
+    labels: Collection[str] | None = LABEL_SET,
+    flat: bool = False,
+    extra_documents: str = "error",
+    name: str | None = None,
+) -> AnnotationSet:
+    return read_json_format(
+        path,
+        documents,
+        parse_spacy_record,
+        format="spacy-json",
+        offsets=offsets,
+        labels=labels,
+        flat=flat,
+        extra_documents=extra_documents,
+        name=name,
+    )
+
+
+def write_spacy_json(
+    annotation_set: AnnotationSet,
+    documents: Iterable[Document],
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+) -> Path:
+    records = [
+        {"id": document.id, "text": document.text, "entities": [[s.start, s.end, s.label] for s in spans]}
+        for document, spans in spans_to_write(annotation_set, documents, file=str(path))
+    ]
+    return atomic_write_text(path, jsonl(records), overwrite=overwrite)
