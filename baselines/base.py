@@ -11,8 +11,10 @@ from jinbiao.gold import AnnotationSet, Document, Span
 class Extractor(ABC):
     """Turns a `Document` into flat, non-overlapping spans on `document.text`.
 
-    Learned extractors set `trainable` and implement `fit`; whoever scores them must never let
-    them predict a document they were trained on (see `jinbiao.leaderboard`).
+    `extract` is pure: it never trains, loads, writes or prints, so extractors can run in any
+    order. Learned extractors set `trainable` and implement `fit`; they get their model before
+    they extract (fitted, or loaded by the job that runs them: `jinbiao.models`). Whoever scores
+    them must never let them predict a document they were trained on (see `jinbiao.leaderboard`).
     """
 
     name: str = ""
@@ -23,9 +25,6 @@ class Extractor(ABC):
 
     @abstractmethod
     def extract(self, document: Document) -> list[Span]: ...
-
-    def extract_many(self, documents: Iterable[Document]) -> list[list[Span]]:
-        return [self.extract(document) for document in documents]
 
     def fit(self, documents: Sequence[Document], gold: AnnotationSet) -> Extractor:
         raise NotImplementedError(f"{self.name} is not trainable")

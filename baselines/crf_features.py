@@ -40,7 +40,6 @@ FEATURES_VERSION = 2
 # The default set. ``types`` did not earn its place in cross-validation (docs/models.md), so it is
 # off by default; ``msra`` is opt-in, as it needs outside data (see msra.py).
 GROUPS = ("chars", "jieba", "rules", "gazetteer")
-OPTIONAL_GROUPS = ("types", "msra")
 ALL_GROUPS = ("chars", "types", "jieba", "rules", "gazetteer", "msra")
 
 SENTENCE_END = frozenset("。！？；!?;")
@@ -154,17 +153,10 @@ def jieba_words(text: str, hmm: bool = JIEBA_HMM) -> list[tuple[int, int, str, s
 
 @lru_cache(maxsize=8)
 def rule_spans(text: str) -> tuple[tuple[int, int, str], ...]:
-    """The `rules` extractor's spans on `text`, resolved leftmost-longest as it resolves them.
+    """The `rules` extractor's spans on the Simplified `text` (`RuleExtractor.offsets`).
 
     Cached for the last few texts: the CRF's features and the ensemble both ask for them."""
-    ordered = sorted(_RULES.candidates(text), key=lambda c: (c[0], -(c[1] - c[0]), -c[3]))
-    chosen = []
-    last_end = 0
-    for start, end, label, _ in ordered:
-        if start >= last_end:
-            chosen.append((start, end, label))
-            last_end = end
-    return tuple(chosen)
+    return tuple(_RULES.offsets(text))
 
 
 def _gazetteer_pattern() -> re.Pattern[str]:

@@ -57,7 +57,7 @@ class ModelError(JinbiaoError):
         if remedy is Remedy.TRAIN_MODEL:
             gold = _unless_default(gold_dir, DEFAULT_GOLD_DIR)
             model = _unless_default(model_dir, default_model_dir())
-            context = {"gold_dir": gold, "model_dir": model, "msra": msra, "command": train_call(gold, model, msra)}
+            context = {"gold_dir": gold, "model_dir": model, "msra": msra, "command": _train_call(gold, model, msra)}
         super().__init__(problem, remedy=remedy, **context)
 
 
@@ -82,7 +82,7 @@ def _unless_default(path: str | os.PathLike[str] | None, default: Path) -> str |
     return str(path)
 
 
-def train_call(gold_dir: str | None = None, model_dir: str | None = None, msra: bool = False) -> str:
+def _train_call(gold_dir: str | None = None, model_dir: str | None = None, msra: bool = False) -> str:
     """The Python call that trains the CRF (see `crf.train_crf`)."""
     arguments = [f"{name}={value!r}" for name, value in (("gold_dir", gold_dir), ("model_dir", model_dir)) if value]
     if msra:

@@ -39,5 +39,9 @@ def get_extractor(name: str) -> Extractor:
     except KeyError:
         raise UnknownExtractor(f"unknown baseline {name!r}; choose one of: {', '.join(available())}") from None
     module_name, _, attribute = target.partition(":")
-    factory: Callable[[], Extractor] = getattr(importlib.import_module(module_name), attribute)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:  # a library the extractor needs is not installed
+        raise JinbiaoError(f"baseline {name!r} cannot be loaded ({error})") from None
+    factory: Callable[[], Extractor] = getattr(module, attribute)
     return factory()

@@ -121,13 +121,19 @@ class RuleExtractor(Extractor):
             if _count_ok(text, start, end):
                 yield start, end, "CARDINAL", 1
 
-    def extract(self, document: Document) -> list[Span]:
-        view = to_simplified(document.text)
+    def offsets(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, label) on the Simplified `text`: the candidates resolved leftmost-longest."""
         chosen: list[tuple[int, int, str]] = []
-        ordered = sorted(self.candidates(view), key=lambda c: (c[0], -(c[1] - c[0]), -c[3]))
+        ordered = sorted(self.candidates(text), key=lambda c: (c[0], -(c[1] - c[0]), -c[3]))
         last_end = 0
         for start, end, label, _ in ordered:
             if start >= last_end:
                 chosen.append((start, end, label))
                 last_end = end
-        return [document.span(start, end, label, origin=self.origin) for start, end, label in chosen]
+        return chosen
+
+    def extract(self, document: Document) -> list[Span]:
+        return [
+            document.span(start, end, label, origin=self.origin)
+            for start, end, label in self.offsets(to_simplified(document.text))
+        ]

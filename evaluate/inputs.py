@@ -6,17 +6,21 @@ import json
 import warnings
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 from jinbiao.gold import (
     LABEL_SET,
     AnnotationSet,
+    Document,
     DocumentAnnotations,
+    JinbiaoError,
     Span,
     ValidationError,
+    load_gold,
     read_annotations,
     span_problems,
 )
+from jinbiao.gold.errors import Remedy
 
 SpansLike = Union[AnnotationSet, Mapping[str, Sequence[Span]]]  # noqa: UP007 - a runtime alias on 3.10
 
@@ -30,11 +34,27 @@ def as_annotation_set(spans: SpansLike, *, name: str = "spans") -> AnnotationSet
     if isinstance(spans, AnnotationSet):
         return spans
     if not isinstance(spans, Mapping):
-        raise TypeError(f"expected an AnnotationSet or a mapping of document ids to spans, got {type(spans).__name__}")
+        raise ApiMisuseError(
+            f"{name}: expected an AnnotationSet or a mapping {{doc_id: [Span, ...]}}, got {type(spans).__name__}"
+        )
     result = AnnotationSet(name=name, kind="spans")
     for doc_id, doc_spans in spans.items():
-        result.add(DocumentAnnotations(str(doc_id), "", list(doc_spans)))
+        if isinstance(doc_spans, (str, bytes)) or not isinstance(doc_spans, Sequence | Collection):
+            raise ApiMisuseError(f"{name}: document {doc_id}: expected a list of Span, got {type(doc_spans).__name__}")
+        items = list(doc_spans)
+        for index, item in enumerate(items):
+            if not isinstance(item, Span):
+                raise ApiMisuseError(
+                    f"{name}: document {doc_id}: item {index} is a {type(item).__name__}, not a Span; pass "
+                    "jinbiao.gold.Span objects, or turn (start, end, label) tuples and dicts into an annotation "
+                    "set with their documents: jinbiao.gold.formats.python_annotations(spans, documents)"
+                )
+        result.add(DocumentAnnotations(str(doc_id), "", items))
     return result
+
+
+class ApiMisuseError(JinbiaoError, TypeError):
+    """A Python caller passed something the scorer does not take; the message says what to pass."""
 
 
 def check_against_gold(
@@ -140,3 +160,76 @@ def load_annotations(
         return read_annotations(path, labels=frozenset(labels))
     annotation_set = read_annotations(path, labels=frozenset(labels) | frozenset(label_map))
     return map_labels(annotation_set, label_map)
+
+
+class TrainingDocumentsError(JinbiaoError):
+    """Predictions of a model scored on documents it was trained on."""
+
+
+def check_not_training_data(gold: AnnotationSet, pred: AnnotationSet, *, allow: bool = False) -> list[str]:
+    """The scored gold documents that `pred`'s model was trained on (``meta["trained_on"]``).
+
+    Refused unless `allow`; with `allow` the overlap is warned about (the score is a training-set
+    score, not an estimate of accuracy on new text).
+    """
+    trained = set(pred.meta.get("trained_on") or ())
+    overlap = sorted(trained & set(gold.documents))
+    if not overlap:
+        return []
+    shown = ", ".join(overlap[:3]) + (f" and {len(overlap) - 3} more" if len(overlap) > 3 else "")
+    problem = (
+        f"{pred.name}: the model that made these predictions was trained on {len(overlap)} of the "
+        f"{len(gold.documents)} gold documents scored ({shown}); its score there is a training-set score"
+    )
+    if not allow:
+        raise TrainingDocumentsError(problem, remedy=Remedy.SCORE_TRAINING_DATA)
+    warnings.warn(problem, TrainingDocumentsWarning, stacklevel=2)
+    return overlap
+
+
+class TrainingDocumentsWarning(UserWarning):
+    """Scored on documents the model was trained on (allowed explicitly)."""
+
+
+def load_reference(
+    path: str | Path, *, label_map: Mapping[str, str | None] | None = None
+) -> tuple[AnnotationSet, list[Document]]:
+    """The gold to score against, and its documents: a gold directory or file, or JSONL with texts."""
+    path = Path(path)
+    labels = LABEL_SET | frozenset(label_map or ())
+    if path.is_dir() or path.suffix == ".json":
+        gold, documents = load_gold(path, name=path.stem, labels=labels)
+    else:
+        gold = read_annotations(path, labels=labels)
+        documents = []
+        for found in gold:
+            if found.text is None:
+                raise ValidationError(
+                    "a gold set needs its texts (a gold directory, or JSONL written with texts)",
+                    file=str(path),
+                    doc_id=found.doc_id,
+                )
+            documents.append(Document(found.doc_id, found.text, source=f"{found.doc_id}.txt", source_sha256=""))
+    return (map_labels(gold, label_map) if label_map else gold), documents
+
+
+def load_predictions(
+    source: Any,
+    documents: Sequence[Document],
+    *,
+    format: str | None = None,
+    offsets: str = "normalized",
+    label_map: Mapping[str, str | None] | None = None,
+    labels: Collection[str] = LABEL_SET,
+    extra_documents: str = "error",
+) -> AnnotationSet:
+    """Predictions in any format `jinbiao.gold.formats` reads (detected, or named by `format`), mapped
+    onto `documents`; overlapping and nested spans are kept. Labels outside `labels` that
+    `label_map` does not cover are an error naming file, document and span."""
+    from jinbiao.gold.formats import read_annotations_any
+
+    allowed = frozenset(labels) | frozenset(label_map or ())
+    annotation_set = read_annotations_any(
+        source, documents, format=format, offsets=offsets, labels=allowed, extra_documents=extra_documents
+    )
+    return map_labels(annotation_set, label_map) if label_map else annotation_set

@@ -6,6 +6,28 @@ import numpy as np
 
 from jinbiao.gold import JinbiaoError
 
+# Below this many resampling units a percentile bootstrap is known to be too narrow
+# (anti-conservative): the resamples cannot show the variation that new documents would.
+FEW_UNITS = 20
+
+
+def few_units_caution(n_units: int, units: str = "document", *, test: bool = False) -> str | None:
+    """A caution to print beside intervals or a bootstrap test computed over only `n_units` units."""
+    if n_units >= FEW_UNITS:
+        return None
+    plural = f"{n_units} {units}{'' if n_units == 1 else 's'}"
+    if n_units <= 1:
+        return f"resampled over {plural}: the interval has no width and says nothing about uncertainty"
+    if test:
+        return (
+            f"paired bootstrap over only {plural} is anti-conservative (its p-value is too small); "
+            "use the permutation test"
+        )
+    return (
+        f"bootstrap over only {plural} (fewer than {FEW_UNITS}): the interval is too narrow; "
+        "read it as indicative, or resample over paragraphs"
+    )
+
 
 def check_confidence(confidence: float) -> float:
     if not 0.0 < confidence < 1.0:

@@ -9,9 +9,9 @@ import pandas as pd
 
 from jinbiao.gold import JinbiaoError
 
-from .agreement import Agreement
 from .alignment import Alignment
 from .error_analysis import ERROR_COLUMNS, confusion_matrix, error_summary, errors
+from .interannotator import Agreement
 from .report_text import format_table, render
 from .scores import score
 
@@ -31,6 +31,8 @@ def score_report(
     text = format_table(table, columns=columns, digits=digits)
     if by == "label":
         text += "(per label: correct / incorrect / partial / missing count gold spans, spurious predicted ones)\n"
+    if table.attrs.get("caution"):
+        text += f"caution: {table.attrs['caution']}\n"
     return text
 
 
@@ -71,6 +73,7 @@ def score_report_html(
         tables.append((f"By {by}", by_table))
     return html_report(
         title=title,
+        notes=[f"Caution: {overall.attrs['caution']}"] if overall.attrs.get("caution") else [],
         tables=tables,
         images=[
             (f"F1 per label (strict) with {level} CIs", plot_label_f1(per_label)),

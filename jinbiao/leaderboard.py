@@ -8,7 +8,7 @@ scored on a document it was trained on.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,15 +45,6 @@ def resolve_gold_dir(gold_dir: str | os.PathLike[str] = DEFAULT_GOLD_DIR) -> Pat
     return path
 
 
-def _load(name: str, factory: Callable[[str], Extractor]) -> Extractor:
-    try:
-        return factory(name)
-    except JinbiaoError:
-        raise
-    except ImportError as error:
-        raise JinbiaoError(f"baseline {name} cannot be loaded: {error}") from None
-
-
 def gold_subset(gold: AnnotationSet, doc_ids: Sequence[str]) -> AnnotationSet:
     subset = AnnotationSet(name=gold.name, kind=gold.kind, version=gold.version, meta=dict(gold.meta))
     for doc_id in doc_ids:
@@ -79,7 +70,7 @@ def cross_validated(
         train_ids = [d.id for d in training]
         if held_out.id in train_ids:  # pragma: no cover - a duplicated document id
             raise JinbiaoError(f"document {held_out.id} would be both trained on and scored")
-        model = _load(name, factory)
+        model = factory(name)
         model = model.fit(training, gold_subset(gold, train_ids)) or model
         spans = model.extract(held_out)
         if result is None:
@@ -101,7 +92,7 @@ def predict(
     folds: dict[str, list[str]] | None = None,
 ) -> AnnotationSet:
     """The predictions of baseline `name` on `documents`, cross-validated if it is trainable."""
-    extractor = _load(name, factory)
+    extractor = factory(name)
     if extractor.trainable:
         return cross_validated(name, documents, gold, factory=factory, folds=folds)
     return extractor.annotate(documents)
@@ -119,16 +110,25 @@ def run_leaderboard(
     units: str = DEFAULT_UNITS,
     confidence: float = 0.95,
     factory: Callable[[str], Extractor] = get_extractor,
+    systems: Mapping[str, AnnotationSet] | None = None,
 ) -> LeaderboardRun:
-    """Score `baselines` (default: every registered one) on the gold; write `out_dir` unless None."""
+    """Score `baselines` (default: every registered one) on the gold; write `out_dir` unless None.
+
+    `systems` ranks external prediction sets (name -> annotation set, e.g. read with
+    `jinbiao.evaluate.load_predictions`) beside the baselines; an empty `baselines` list with
+    `systems` ranks only those.
+    """
     from jinbiao.evaluate import leaderboard, write_leaderboard
 
     path = resolve_gold_dir(gold_dir)
     gold, documents = load_gold(path)
-    names = list(baselines) if baselines else available()
-    if not names:
+    names = list(baselines) if baselines is not None else ([] if systems else available())
+    if not names and not systems:
         raise JinbiaoError("no baselines to score")
-    predictions: dict[str, AnnotationSet] = {}
+    clash = sorted(set(names) & set(systems or {}))
+    if clash:
+        raise JinbiaoError(f"a system is named like a baseline: {', '.join(clash)}; give it another name")
+    predictions: dict[str, AnnotationSet] = dict(systems or {})
     folds: dict[str, dict[str, list[str]]] = {}
     for name in names:
         system_folds: dict[str, list[str]] = {}

@@ -19,10 +19,10 @@ from pathlib import Path
 from jinbiao.annotate.corpus import load_corpus
 from jinbiao.annotate.labelstudio.config import label_config_xml
 from jinbiao.baselines import DEFAULT_BASELINE, available, get_extractor
-from jinbiao.baselines.crf_model import DEFAULT_GOLD_DIR, ModelError
+from jinbiao.baselines.crf_model import DEFAULT_GOLD_DIR, ModelError, has_gold
 from jinbiao.gold import LABELS, Document, atomic_write_text
-from jinbiao.gold.io import annotation_set_jsonl, gold_files
-from jinbiao.gold.paths import ARTICLES_DIR, DOCUMENTS_DIR
+from jinbiao.gold.io import annotation_set_jsonl
+from jinbiao.gold.paths import ARTICLES_DIR
 from jinbiao.gold.tables import format_table
 from jinbiao.leaderboard import DEFAULT_N_RESAMPLES, DEFAULT_RESULTS_DIR, LeaderboardRun, run_leaderboard
 from jinbiao.models import Say, provide_model
@@ -126,14 +126,13 @@ def leaderboard_step(
     results_dir: str | os.PathLike[str] = DEFAULT_RESULTS_DIR,
     *,
     n_resamples: int = DEFAULT_N_RESAMPLES,
-    gold_dir: str | os.PathLike[str] = DOCUMENTS_DIR,
+    gold_dir: str | os.PathLike[str] = DEFAULT_GOLD_DIR,
 ) -> LeaderboardRun | None:
     """The leaderboard against the gold in `gold_dir` (default: the shipped gold), written to
     `results_dir`; None when there is no gold there."""
-    path = Path(gold_dir)
-    if not (path.is_dir() and gold_files(path)):
+    if not has_gold(gold_dir):
         return None
-    return run_leaderboard(path, out_dir=results_dir, n_resamples=n_resamples)
+    return run_leaderboard(gold_dir, out_dir=results_dir, n_resamples=n_resamples)
 
 
 PROJECT_TITLE = "金标 seeds"

@@ -53,21 +53,14 @@ def run_extractor(extractor: Extractor, documents: Sequence[Document], *, show_p
     return ExtractionRun(result, seconds, sum(len(d.text) for d in documents))
 
 
-def baseline_runs(
-    names: Sequence[str], documents: Sequence[Document], *, say: Say | None = None, show_progress: bool = False
-) -> list[ExtractionRun]:
-    """Every named baseline, its model provided first (`jinbiao.models`), run over `documents`."""
-    return [
-        run_extractor(extractor, documents, show_progress=show_progress)
-        for extractor in ready_extractors(names, say=say)
-    ]
-
-
 def baseline_predictions(
     names: Sequence[str], documents: Sequence[Document], *, say: Say | None = None, show_progress: bool = False
 ) -> list[AnnotationSet]:
-    """The predictions of every named baseline on `documents` (what ``push --baseline`` adds)."""
-    return [run.annotation_set for run in baseline_runs(names, documents, say=say, show_progress=show_progress)]
+    """The predictions of every named baseline on `documents`, each checked against the contract,
+    with its model provided first (`jinbiao.models.ready_extractors`, told to `say`): what ``push``
+    adds to its tasks."""
+    extractors = ready_extractors(names, say=say)
+    return [run_extractor(extractor, documents, show_progress=show_progress).annotation_set for extractor in extractors]
 
 
 @dataclass

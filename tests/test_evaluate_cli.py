@@ -39,7 +39,7 @@ def run(capsys, *argv):
 
 
 def test_score_all_schemes(files, capsys):
-    code, out, err = run(capsys, "score", "--gold", files / "gold", "--pred", files / "pred.jsonl")
+    code, out, err = run(capsys, "score", "--gold", files / "gold", "--pred", files / "pred.jsonl", "--scheme", "all")
     assert code == 0 and err == ""
     lines = {line.split()[0]: line.split() for line in out.splitlines()[1:]}
     # strict: 4 of 6 correct, 2 incorrect
@@ -62,7 +62,7 @@ def test_score_json_by_label_with_ci(files, capsys):
         "--ci",
         "--n-resamples",
         "50",
-        "--format",
+        "--to",
         "json",
     )
     rows = {r["label"]: r for r in json.loads(out)}
@@ -85,7 +85,7 @@ def test_score_html_and_output(files, capsys):
         files / "r.html",
         "--output",
         files / "s.csv",
-        "--format",
+        "--to",
         "csv",
     )
     assert code == 0
@@ -98,7 +98,7 @@ def test_errors_command(files, capsys):
     code, out, _ = run(capsys, "errors", "--gold", files / "gold", "--pred", files / "pred.jsonl", "--context", "2")
     assert code == 0
     assert "boundary" in out and "label" in out and "confusion" in out
-    code, out, _ = run(capsys, "errors", "--gold", files / "gold", "--pred", files / "pred.jsonl", "--format", "json")
+    code, out, _ = run(capsys, "errors", "--gold", files / "gold", "--pred", files / "pred.jsonl", "--to", "json")
     rows = json.loads(out)
     assert [r["category"] for r in rows] == ["label", "boundary"]
 
@@ -123,7 +123,7 @@ def test_missing_documents_warn_and_count_as_missed(files, capsys):
         files / "partial.jsonl",
         "--scheme",
         "strict",
-        "--format",
+        "--to",
         "json",
     )
     assert code == 0
@@ -187,7 +187,7 @@ def test_labels_outside_the_schema_and_map_labels(files, capsys):
         files / "map.json",
         "--scheme",
         "strict",
-        "--format",
+        "--to",
         "json",
     )
     assert code == 0

@@ -10,9 +10,10 @@ from jinbiao.annotate.labelstudio.tasks import build_tasks, region_id
 from jinbiao.baselines import get_extractor
 from jinbiao.baselines.crf_model import DEFAULT_PARAMS, MissingModelError
 from jinbiao.cli import main
-from jinbiao.gold import LABEL_INFO, AnnotationSet, Document, Span, ValidationError
+from jinbiao.gold import LABEL_INFO, AnnotationSet, Document, JinbiaoError, Span, ValidationError
 from jinbiao.gold.paths import ARTICLES_DIR, DOCUMENTS_DIR, HOME_ENV
 from jinbiao.pipeline import leaderboard_step, run_baselines
+from jinbiao.prelabel import baseline_predictions
 
 
 def test_label_config_is_generated_from_the_schema_without_granularity():
@@ -149,3 +150,13 @@ def test_run_skips_a_learned_baseline_whose_model_cannot_be_had(tmp_path, fresh_
         "ensemble@1.0-fallback"
     }
     assert leaderboard_step(tmp_path / "results", gold_dir=tmp_path / "none") is None
+
+
+def test_baseline_predictions_are_checked_sets_in_the_order_asked(seed_documents, fresh_workspace):
+    documents = [seed_documents["000_a6fffb90fc454c54"]]
+    sets = baseline_predictions(["union", "rules"], documents, say=pytest.fail)
+    assert [s.origin for s in sets] == ["union@1.0", "rules@1.0"]
+    assert sets[1].spans(documents[0].id) == get_extractor("rules").extract(documents[0])
+    with pytest.raises(JinbiaoError, match="unknown baseline 'nope'"):
+        baseline_predictions(["ensemble", "nope"], documents, say=pytest.fail)  # no model provided before the check
+    assert not fresh_workspace.exists()

@@ -16,6 +16,7 @@ from typing import Any
 
 from jinbiao.gold import Document, JinbiaoError, Span, sort_spans, write_gold_document
 from jinbiao.gold.atomic import atomic_directory
+from jinbiao.gold.io import unreadable_reason
 
 
 @dataclass(frozen=True)
@@ -102,23 +103,33 @@ def read_mentions(path: str | os.PathLike[str]) -> list[Mention]:
     """JSONL records ``{"line": N, "text": "...", "label": "..."}`` (``p`` is accepted for ``line``),
     with ``"n": K`` to pick the K-th occurrence of the text on its line."""
     mentions = []
-    for number, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise MentionError(f"{path}: not UTF-8 ({error.reason} at byte {error.start}); re-save it as UTF-8") from None
+    except OSError as error:
+        raise MentionError(f"{path}: {unreadable_reason(path, error)}") from None
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:
             record: dict[str, Any] = json.loads(raw)
+            if not isinstance(record, dict):
+                raise TypeError(f"a JSON {type(record).__name__}, not an object")
+            line, text, label = record.get("line", record.get("p")), record["text"], record["label"]
             occurrence = record.get("n")
-            mentions.append(
-                Mention(
-                    int(record.get("line", record.get("p"))),
-                    str(record["text"]),
-                    str(record["label"]),
-                    None if occurrence is None else int(occurrence),
-                )
-            )
+            if not _counting_number(line) or (occurrence is not None and not _counting_number(occurrence)):
+                raise ValueError(f"line and n must be whole numbers from 1, got {line!r} and {occurrence!r}")
+            if not isinstance(text, str) or not text or not isinstance(label, str):
+                raise TypeError(f"text must be a non-empty string and label a string, got {text!r} and {label!r}")
+            mentions.append(Mention(line, text, label, occurrence))
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
             raise MentionError(f"{path}: line {number} is not a mention record ({error})") from None
     return mentions
+
+
+def _counting_number(value: Any) -> bool:
+    return type(value) is int and value >= 1
 
 
 def gold_from_mentions(
@@ -140,7 +151,8 @@ def gold_from_mentions(
         aligned.append((document, align_mentions(document, read_mentions(mentions_file), origin=annotator)))
     if not aligned:
         raise MentionError(f"{mentions_dir}: no <doc id>.jsonl mention lists there")
-    with atomic_directory(output, overwrite=overwrite) as tmp:
+    # the gold writer: it may replace a gold directory, but only whole and only with `overwrite`
+    with atomic_directory(output, overwrite=overwrite, gold=True) as tmp:
         for document, spans in aligned:
             write_gold_document(tmp / f"{document.id}.json", document, spans, annotators=[annotator])
     return [Path(output) / f"{document.id}.json" for document, _ in aligned]

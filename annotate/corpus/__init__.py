@@ -2,7 +2,16 @@
 offset map back to the raw bytes."""
 
 from .load import CorpusError, EncodingWarning, load_corpus, load_corpus_with_reports
-from .normalize import DEFAULT_CHROME_PATTERNS, STEPS, NormalizationConfig, Normalized, normalize
+from .normalize import (
+    DEFAULT_CHROME_PATTERNS,
+    STEPS,
+    NormalizationConfig,
+    NormalizationConfigError,
+    Normalized,
+    check_pattern,
+    normalize,
+)
+from .write import normalized_files, write_normalized
 
 __all__ = [
     "DEFAULT_CHROME_PATTERNS",
@@ -10,8 +19,12 @@ __all__ = [
     "CorpusError",
     "EncodingWarning",
     "NormalizationConfig",
+    "NormalizationConfigError",
     "Normalized",
+    "check_pattern",
     "load_corpus",
     "load_corpus_with_reports",
     "normalize",
+    "normalized_files",
+    "write_normalized",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from jinbiao.gold import Document, JinbiaoError, sha256_bytes
+from jinbiao.gold.io import unreadable_reason
 
 from .normalize import NormalizationConfig, Normalized, normalize
 
@@ -43,7 +44,12 @@ def source_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, Pa
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.txt") if p.is_file() and not p.name.startswith("."))
+            files = []
+            for file in sorted(p for p in path.rglob("*.txt") if not p.name.startswith(".")):
+                if file.is_file():
+                    files.append(file)
+                elif not file.exists():  # a .txt link to nowhere is an article lost, not one to skip
+                    raise CorpusError(f"{file}: {unreadable_reason(file)}; fix or remove the link")
             if not files:
                 raise CorpusError(f"{path}: no .txt files in this directory; point at the folder of articles")
             found.extend((file, path) for file in files)
@@ -52,7 +58,7 @@ def source_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, Pa
         elif path.exists():
             raise CorpusError(f"{path}: not a regular file")
         else:
-            raise CorpusError(f"{path}: no such file or directory")
+            raise CorpusError(f"{path}: {unreadable_reason(path)}")
     if not found:
         raise CorpusError("no input: name .txt files or directories")
     return found
@@ -69,7 +75,7 @@ def load_document(
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise CorpusError(f"{path}: cannot read ({error.strerror})") from None
+        raise CorpusError(f"{path}: {unreadable_reason(path, error)}") from None
     if not data.strip():
         raise CorpusError(f"{path}: empty file; remove it or add the article text")
     raw = decode_source(data, path)

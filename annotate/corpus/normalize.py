@@ -27,6 +27,8 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from jinbiao.gold import JinbiaoError
+
 STEPS: tuple[str, ...] = (
     "line_endings",
     "chrome",
@@ -46,7 +48,7 @@ DEFAULT_CHROME_PATTERNS: tuple[str, ...] = (
     r"分享到[:：]?.*",
     r"打印本页",
     r"关闭窗口",
-    r"【打印】|【关闭】|【字体[:：].*】",
+    r"(?:【(?:打印|关闭|打印本页|关闭窗口|字体[:：][^】]*)】\s*)+",  # 【打印】【关闭】, alone or in a row
 )
 COUNTER_LINE = re.compile(r"\d{1,6}")
 
@@ -73,7 +75,23 @@ class NormalizationConfig:
     def __post_init__(self) -> None:
         unknown = [step for step in self.steps if step not in STEPS]
         if unknown:
-            raise ValueError(f"unknown normalization step(s) {unknown}; known: {', '.join(STEPS)}")
+            raise NormalizationConfigError(f"unknown normalization step(s) {unknown}; known: {', '.join(STEPS)}")
+        for pattern in self.chrome_patterns:
+            check_pattern(pattern)
+        if self.min_broken_line < 1:
+            raise NormalizationConfigError(f"min_broken_line must be at least 1, not {self.min_broken_line}")
+
+
+class NormalizationConfigError(JinbiaoError, ValueError):
+    """A normalization setting that cannot work (an unknown step, a pattern that does not compile)."""
+
+
+def check_pattern(pattern: str) -> re.Pattern[str]:
+    """`pattern` compiled, or a `NormalizationConfigError` that quotes it and says what is wrong."""
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        raise NormalizationConfigError(f"chrome pattern {pattern!r} is not a regular expression ({error})") from None
 
 
 @dataclass

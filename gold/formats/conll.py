@@ -30,7 +30,7 @@ from ..errors import JinbiaoError
 from ..schema import LABEL_SET
 from .common import read_text_file, validation_error
 from .mapping import AnnotationBuilder
-from .tags import check_scheme, detect_scheme, split_tag
+from .tags import check_scheme, detect_scheme, is_tag
 from .tokens import Token, TokenSegment, add_segments, check_tag, document_sentences
 from .writing import spans_to_write
 
@@ -42,17 +42,9 @@ _DOC_COMMENT = re.compile(
 _NEWDOC = re.compile(r"^#\s*newdoc\s*$", re.IGNORECASE)
 
 
-def _is_tag(field: str) -> bool:
-    try:
-        split_tag(field)
-    except ValueError:
-        return False
-    return True
-
-
 def _docstart_id(line: str) -> str | None:
     rest = line[len(DOCSTART) :].strip()
-    if not rest or all(field == "-X-" or _is_tag(field) for field in rest.split()):
+    if not rest or all(field == "-X-" or is_tag(field) for field in rest.split()):
         return None
     return rest
 
@@ -61,7 +53,7 @@ def _comment_kind(line: str) -> tuple[str, str | None] | None:
     """("document", id or None) for a document boundary, ("comment", None) for any other comment,
     None for a token line whose character is ``#``."""
     fields = line.split("\t") if "\t" in line else line.split()
-    if fields[0] == "#" and 2 <= len(fields) <= 3 and "=" not in fields and _is_tag(fields[-1].strip()):
+    if fields[0] == "#" and 2 <= len(fields) <= 3 and "=" not in fields and is_tag(fields[-1].strip()):
         return None
     if _NEWDOC.match(line):
         return "document", None

@@ -10,18 +10,10 @@ from typing import Any
 from ..errors import JinbiaoError, Remedy, ValidationError
 from ..io import GOLD_FORMAT, JSONL_FORMAT
 from .common import read_text_file
-from .conll import DOCSTART, _is_tag
-from .registry import LABEL_STUDIO, registered_formats
+from .conll import DOCSTART
+from .registry import LABEL_STUDIO, registered_formats, registered_specs
+from .tags import is_tag
 
-CONLL_SUFFIXES = {
-    ".conll": "conll",
-    ".bio": "conll",
-    ".iob": "conll",
-    ".iob2": "conll",
-    ".bioes": "conll-bioes",
-    ".bmes": "conll-bmes",
-    ".bilou": "conll-bilou",
-}
 SNIFFED_LINES = 200
 
 
@@ -45,7 +37,7 @@ def classify_record(record: Any) -> str | None:
         return None
     if not isinstance(record, dict):
         return None
-    if record.get("format") == JSONL_FORMAT:
+    if record.get("format") == JSONL_FORMAT or ("doc_id" in record and "spans" in record):
         return "jinbiao"
     if record.get("format") == GOLD_FORMAT:
         return "gold"
@@ -81,7 +73,7 @@ def _looks_like_conll(text: str) -> bool:
         if not line.strip() or line.startswith((DOCSTART, "#")):
             continue
         fields = line.split("\t") if "\t" in line else line.split()
-        if not 1 <= len(fields) <= 6 or not _is_tag(fields[-1].strip()):
+        if not 1 <= len(fields) <= 6 or not is_tag(fields[-1].strip()):
             return False
         seen += 1
         if seen >= SNIFFED_LINES:
@@ -89,30 +81,41 @@ def _looks_like_conll(text: str) -> bool:
     return seen > 0
 
 
+def _has_no_spans(record: Any) -> bool:
+    """A record whose span lists are all empty says little about its format (``"entities": []``)."""
+    if not isinstance(record, dict):
+        return isinstance(record, list) and not record
+    lists = [record.get(key) for key in ("entities", "label", "labels", "spans")]
+    return not any(isinstance(found, list) and found for found in lists)
+
+
 def _sniff_json(text: str) -> str | None:
+    """The format of the first record that shows its spans (else of the first record)."""
     try:
         value = json.loads(text)
     except json.JSONDecodeError:
-        first = next((line for line in text.split("\n") if line.strip()), "")
-        try:
-            value = json.loads(first)
-        except json.JSONDecodeError:
-            return None
-        return classify_record(value)
-    if isinstance(value, list):
-        if not value:
-            return None
-        found = classify_record(value[0])
-        if found is None and isinstance(value[0], list) and value[0] and all(_is_entity_item(i) for i in value[0]):
-            return "hf-pipeline"  # a list of pipeline outputs (refused when read: no ids)
-        return found
-    return classify_record(value)
+        records = []
+        for line in text.split("\n"):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError:
+                    break
+            if len(records) >= SNIFFED_LINES:
+                break
+    else:
+        records = value[:SNIFFED_LINES] if isinstance(value, list) else [value]
+    found = [(classify_record(record), _has_no_spans(record)) for record in records]
+    found = [(name, empty) for name, empty in found if name is not None]
+    shown = [name for name, empty in found if not empty]
+    return shown[0] if shown else found[0][0] if found else None
 
 
 def detect_format(path: str | os.PathLike[str]) -> str:
     """The format name of `path`: a directory of ``.ann`` files is brat, of gold files gold; ``.ann``
-    brat, ``.spacy`` spaCy, ``.conll`` / ``.bio`` / ``.bioes`` … CoNLL; JSON and JSONL by the keys
-    of their first record; other text by whether its lines look like ``character<TAB>tag``."""
+    brat, ``.spacy`` spaCy, ``.conll`` / ``.bio`` / ``.bioes`` … CoNLL (the registered endings); JSON
+    and JSONL by the keys of the first record that shows spans; other text by whether its lines look
+    like ``character<TAB>tag``."""
     path = Path(path)
     if not path.exists():
         raise ValidationError("no such file or directory", file=str(path))
@@ -125,12 +128,11 @@ def detect_format(path: str | os.PathLike[str]) -> str:
                     return "gold"
         raise _undetected(path, "a directory of neither brat .ann files nor gold files")
     suffix = path.suffix.lower()
-    if suffix == ".ann" or (suffix == ".txt" and path.with_suffix(".ann").is_file()):
+    if suffix == ".txt" and path.with_suffix(".ann").is_file():
         return "brat"
-    if suffix == ".spacy":
-        return "spacy"
-    if suffix in CONLL_SUFFIXES:
-        return CONLL_SUFFIXES[suffix]
+    for spec in registered_specs():
+        if suffix in spec.extensions:
+            return spec.name
     try:
         text = read_text_file(path)
     except ValidationError:
@@ -141,6 +143,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         found = _sniff_json(text)
         if found is not None:
             return found
+        if suffix == ".jsonl":
+            return "jinbiao"  # our own reader then says which line is wrong and why
         raise _undetected(path, "JSON whose records no reader knows")
     if _looks_like_conll(text):
         return "conll"

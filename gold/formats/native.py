@@ -45,6 +45,8 @@ def _jsonl_records(value: Any, where: str, builder: AnnotationBuilder) -> Iterat
             builder.result.name = who.get("name") or builder.result.name
             builder.result.kind = who.get("kind") or builder.result.kind
             builder.result.version = who.get("version")
+            if isinstance(who.get("trained_on"), list):
+                builder.result.meta["trained_on"] = [str(doc_id) for doc_id in who["trained_on"]]
     spans = []
     for index, item in enumerate(expect_list(record["spans"], where, "'spans'")):
         if not isinstance(item, dict) or not {"start", "end", "label"} <= item.keys():

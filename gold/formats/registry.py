@@ -41,7 +41,9 @@ LABEL_STUDIO = "label-studio"
 @dataclass(frozen=True)
 class FormatSpec:
     """A format: its reader and writer (None where there is none), the file name endings that
-    suggest it, whether it is a directory, the optional extra it needs, and fixed writer options."""
+    settle it (`detect_format` trusts them; formats that share ``.json`` / ``.jsonl`` have none and
+    are told apart by content), whether it is a directory, the optional extra it needs, and fixed
+    writer options."""
 
     name: str
     summary: str
@@ -54,10 +56,14 @@ class FormatSpec:
 
 
 _BUILTIN = (
-    FormatSpec("jinbiao", "jinbiao annotation JSONL", read_jinbiao_jsonl, write_jinbiao_jsonl, (".jsonl",)),
-    FormatSpec("gold", "a jinbiao gold directory or file (read only)", read_gold_format, None, (".json",), True),
+    FormatSpec("jinbiao", "jinbiao annotation JSONL", read_jinbiao_jsonl, write_jinbiao_jsonl),
+    FormatSpec("gold", "a jinbiao gold directory or file (read only)", read_gold_format, None, directory=True),
     FormatSpec(
-        "conll", "character-level CoNLL, BIO (reads any scheme)", read_conll, write_conll, (".conll", ".bio", ".iob")
+        "conll",
+        "character-level CoNLL, BIO (reads any scheme)",
+        read_conll,
+        write_conll,
+        (".conll", ".bio", ".iob", ".iob2"),
     ),
     FormatSpec(
         "conll-bioes",
@@ -98,8 +104,6 @@ _REGISTRY: dict[str, FormatSpec] = {spec.name: spec for spec in _BUILTIN}
 FORMATS: tuple[str, ...] = tuple(spec.name for spec in _BUILTIN)
 """Every format name, for ``--format`` / ``--to``; Python objects are read by `read_annotations_any` too."""
 
-COMMON_READ_OPTIONS = ("offsets", "labels", "flat", "extra_documents", "name")
-
 
 def register_format(spec: FormatSpec, *, replace_existing: bool = False) -> None:
     """Add a format, or bind one that is only named (Label Studio); replacing a bound one needs leave."""
@@ -115,6 +119,10 @@ def format_spec(name: str) -> FormatSpec:
     if spec is None:
         raise JinbiaoError(f"unknown format {name!r}", remedy=Remedy.NAME_FORMAT, formats=", ".join(_REGISTRY))
     return spec
+
+
+def registered_specs() -> tuple[FormatSpec, ...]:
+    return tuple(_REGISTRY.values())
 
 
 def registered_formats() -> tuple[str, ...]:

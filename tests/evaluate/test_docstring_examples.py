@@ -19,7 +19,7 @@ DOCUMENTED = {
     "jinbiao.evaluate.scores": ["score"],
     "jinbiao.evaluate.metrics": ["precision_recall_f1"],
     "jinbiao.evaluate.report_text": ["classification_report"],
-    "jinbiao.evaluate.agreement": ["pairwise_f1", "cohen_kappa_chars"],
+    "jinbiao.evaluate.interannotator": ["pairwise_f1", "cohen_kappa_chars"],
     "jinbiao.evaluate.error_analysis": ["errors", "confusion_matrix"],
     "jinbiao.gold.tables": ["format_table"],
 }

@@ -16,6 +16,7 @@ from jinbiao.annotate.labelstudio.config import label_config_xml
 from jinbiao.annotate.labelstudio.pull import PullFailed, pull
 from jinbiao.annotate.labelstudio.push import PushRefused, push
 from jinbiao.cli import main
+from jinbiao.cli.errors import describe
 from jinbiao.gold import LABELS, AnnotationSet, Document, Span, read_jsonl
 
 TITLE = "round trip"
@@ -208,10 +209,11 @@ def test_a_config_that_drops_labels_in_use_is_kept_unless_forced(
     annotators["editor"].client.annotations.create(id=task.id, result=[region(span, "p1", label="PRODUCT")])
     with pytest.raises(PushRefused) as refused:
         push(connection, "old config", [document])
-    assert str(refused.value) == (
-        "project 'old config' uses labels the schema drops: PRODUCT (1 regions); its labeling config stays. "
-        "Map those regions to schema labels, or pass --force to replace the config anyway"
+    assert describe(refused.value) == (
+        "project 'old config' uses labels the schema drops: PRODUCT (1 regions); its labeling config stays; "
+        "map those regions to schema labels, or pass --force to replace the config anyway"
     )
+    assert str(refused.value).endswith("map those regions to schema labels, or replace the config anyway (force=True)")
     assert "PRODUCT" in client.projects.get(id=project.id).label_config
     forced = push(connection, "old config", [document], force=True)  # Label Studio does not object either
     assert forced.config_replaced
@@ -255,13 +257,15 @@ def test_corrupted_regions_and_a_task_without_text_are_reported_with_their_task(
     who = annotators["accepter"].email
     with pytest.raises(PullFailed) as failed:
         pull(server.connection(), "damaged", tmp_path / "out")
+    where = f"task {task_1} (document {first.id}), annotation {annotation} by {who}"
+    end = len(first.text) + 5
     assert [str(p) for p in failed.value.problems] == [
-        f"task {task_1} (document {first.id}), annotation {annotation} by {who}, region range: "
-        f"offsets [{len(first.text) - 1}, {len(first.text) + 5}) are outside the text ({len(first.text)} characters)",
-        f"task {task_1} (document {first.id}), annotation {annotation} by {who}, region mismatch: "
-        f"value.text '不对' does not match the text, which has {first.text[8:10]!r} there",
-        f"task {task_1} (document {first.id}), annotation {annotation} by {who}, region unknown: "
-        "label 'COMPANY' is not in the schema",
+        f"{where}, region range: span [{len(first.text) - 1}, {end}) ORG {first.text[4:6]!r}: "
+        f"span ends after the text ({len(first.text)} characters)",
+        f"{where}, region mismatch: span [8, 10) ORG '不对': "
+        f"text does not match the document, which has {first.text[8:10]!r} there",
+        f"{where}, region unknown: span [12, 14) COMPANY {first.text[12:14]!r}: "
+        "label 'COMPANY' is not in the schema (use one of the twelve labels or map it)",
         f"task {task_3} (document {third.id}): "
         "the task has no data.text: not pushed by jinbiao, or its data was edited",
     ]
@@ -327,7 +331,7 @@ def test_faults_are_one_line_with_exit_2_and_no_output(
     assert err.endswith("push documents to it first with `jinbiao push --project 'no such project'`\n")
     with pytest.raises(LabelStudioError) as timed_out:
         pull(server.connection(), TITLE, out, timeout=0.001)
-    assert str(timed_out.value) == (
+    assert describe(timed_out.value) == (
         f"Label Studio at {server.url} did not answer within 0.001 s while taking a snapshot export; "
         "try again, or give it longer with --timeout SECONDS"
     )

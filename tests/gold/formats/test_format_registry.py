@@ -161,3 +161,15 @@ def test_writer_errors(tmp_path, news, news_gold):
         write_annotations(news_gold, news, tmp_path / "b", "brat", scheme="bio")
     with pytest.raises(JinbiaoError, match=r"^expected an AnnotationSet"):
         write_annotations({"news-1": []}, news, tmp_path / "x.jsonl", "prodigy")
+
+
+def test_detection_looks_past_records_without_spans(tmp_path):
+    path = tmp_path / "model.jsonl"
+    path.write_text(
+        '{"id": "a", "text": "x", "entities": []}\n'
+        '{"id": "b", "text": "y", "entities": [{"entity_group": "GPE", "start": 0, "end": 1}]}\n',
+        encoding="utf-8",
+    )
+    assert detect_format(path) == "hf-pipeline"
+    path.write_text('{"id": "a", "text": "x", "entities": []}\n', encoding="utf-8")
+    assert detect_format(path) == "spacy-json"

@@ -74,3 +74,11 @@ def test_overlapping_predictions_round_trip(tmp_path, everything, name):
     assert keys(back) == keys(predictions)
     if name in KEEPS_SCORES:
         assert {s.score for doc in back for s in doc.spans} == {0.5, 0.25}
+
+
+@pytest.mark.parametrize("marker", ["comment", None])
+def test_conll_without_docstart_lines_round_trips_by_id_or_by_text(tmp_path, everything, marker):
+    gold, documents = everything
+    path = write_annotations(gold, documents, tmp_path / "out.conll", "conll", document_marker=marker)
+    assert path.read_text(encoding="utf-8").startswith("# doc_id = 000_" if marker else "北\tB-GPE\n")
+    assert keys(read_annotations_any(path, documents)) == keys(gold)

@@ -14,9 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from jinbiao.gold import JinbiaoError, atomic_write_text
+from jinbiao.gold.atomic import atomic_directory
 
 from .alignment import Alignment, align
 from .inputs import SpansLike
+from .intervals import few_units_caution
+from .metrics import unit_count
 from .plots import plot_label_f1, plot_precision_recall, save_png
 from .report_html import html_report
 from .report_text import format_table, to_markdown
@@ -43,6 +46,20 @@ class Leaderboard:
     def best(self) -> str | None:
         return None if self.table.empty else str(self.table["system"].iloc[0])
 
+    @property
+    def cautions(self) -> list[str]:
+        """What a reader must know before trusting the intervals and p-values (too few units)."""
+        alignment = next(iter(self.alignments.values()), None)
+        if alignment is None:
+            return []
+        n_units = len(alignment.doc_ids) if self.units == "document" else unit_count(alignment, self.units)
+        found = [few_units_caution(n_units, self.units)]
+        if self.method == "bootstrap":
+            found.append(few_units_caution(n_units, self.units, test=True))
+        elif n_units < 10:
+            found.append(f"with {n_units} {self.units}s no permutation p-value can fall below {2 / 2**n_units:.4g}")
+        return [caution for caution in found if caution]
+
     def summary(self) -> str:
         """The table as printed by `jinbiao leaderboard`."""
         columns = ["rank", "system", "precision", "recall", "f1", "f1_low", "f1_high", "p_vs_best"]
@@ -50,7 +67,8 @@ class Leaderboard:
             f"scheme {self.scheme}; {int(self.confidence * 100)}% bootstrap CIs over {self.units}s "
             f"({self.n_resamples} resamples, seed {self.seed}); p: {self.method} test against the best\n"
         )
-        return head + format_table(self.table[columns])
+        notes = "".join(f"caution: {caution}\n" for caution in self.cautions)
+        return head + format_table(self.table[columns]) + notes
 
 
 def leaderboard(
@@ -170,6 +188,7 @@ def leaderboard_markdown(board: Leaderboard) -> str:
             f"({board.n_resamples} resamples, seed {board.seed}); `p_vs_best` is a paired {board.method} test "
             "of each system's F1 against the best one's.",
             "",
+            *[f"**Caution:** {caution}\n" for caution in board.cautions],
             to_markdown(board.table[main_columns]),
             "## F1 in every scheme",
             "",
@@ -186,8 +205,12 @@ def write_leaderboard(board: Leaderboard, out_dir: str | Path, *, documents_of: 
 
     The HTML shows the documents as scored for `documents_of` (default: the best system).
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    with atomic_directory(out_dir) as tmp:
+        written = _write_files(board, tmp, documents_of)
+    return [Path(out_dir) / path.name for path in written]
+
+
+def _write_files(board: Leaderboard, out: Path, documents_of: str | None) -> list[Path]:
     f1_png = plot_label_f1(
         board.per_label, title=f"F1 per label ({board.scheme}) with {int(board.confidence * 100)}% CIs"
     )
@@ -205,6 +228,7 @@ def write_leaderboard(board: Leaderboard, out_dir: str | Path, *, documents_of: 
                     "seed": board.seed,
                     "method": board.method,
                     "units": board.units,
+                    "cautions": board.cautions,
                     "systems": json.loads(board.table.to_json(orient="records", force_ascii=False)),
                     "schemes": json.loads(board.schemes.to_json(orient="records", force_ascii=False)),
                     "per_label": json.loads(board.per_label.to_json(orient="records", force_ascii=False)),
@@ -222,7 +246,8 @@ def write_leaderboard(board: Leaderboard, out_dir: str | Path, *, documents_of: 
         title=f"jinbiao leaderboard ({board.scheme})",
         notes=[
             f"{int(board.confidence * 100)}% percentile bootstrap CIs over {board.units}s, {board.n_resamples} "
-            f"resamples, seed {board.seed}; p_vs_best: paired {board.method} test against {board.best}."
+            f"resamples, seed {board.seed}; p_vs_best: paired {board.method} test against {board.best}.",
+            *[f"Caution: {caution}" for caution in board.cautions],
         ],
         tables=[
             ("Systems", board.table),
