@@ -2,9 +2,10 @@
 
 It tags the characters of the Simplified view (`to_simplified`, one character for one) with BIO
 tags, one sequence per sentence (`crf_features.sentence_bounds`), from the features of
-`crf_features`. Each predicted span's `score` is the smallest marginal probability, over its
-characters, of the tag the CRF chose there: a span the model is unsure of anywhere scores low.
-Training is sklearn-crfsuite's (L-BFGS, deterministic); prediction uses python-crfsuite's tagger.
+`crf_features`, among them the tags of the name tagger trained on MSRA (`names.py`). Each
+predicted span's raw score is the smallest marginal probability, over its characters, of the tag
+the CRF chose there; `extract` gives the calibrated score (`calibration.py`). Training is
+sklearn-crfsuite's (L-BFGS, deterministic); prediction uses python-crfsuite's tagger.
 
 Constructed with no model (as the registry and the leaderboard construct it), it is trained by
 `fit`, or given the model that `train_crf` (`jinbiao train`) saved by `load` / `load_saved`,
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,8 @@ from jinbiao.gold.edges import trim_edges
 from jinbiao.gold.errors import Remedy
 
 from .base import Extractor
-from .crf_features import DEFAULT_FEATURES, FeatureConfig, sentence_bounds, text_features
+from .calibration import CRF_SOURCE, Calibrator, default_calibrator
+from .crf_features import DEFAULT_FEATURES, FeatureConfig, base_features, sentence_bounds, with_name_tags
 from .crf_model import (
     CRF_VERSION,
     DEFAULT_GOLD_DIR,
@@ -45,8 +47,19 @@ from .crf_model import (
     training_hash,
 )
 from .crf_tags import DEFAULT_SCHEME, check_scheme, spans_to_tags, tags_to_spans
-from .msra import MSRATagger, msra_tagger
+from .names import NameTagger, name_tagger
 from .simplified import to_simplified
+
+Found = list[tuple[int, int, str, float]]  # (start, end, label, raw score) on the Simplified view
+
+
+@dataclass
+class Analysis:
+    """What one pass over a text gives: the CRF's spans and the name tagger's, with raw scores."""
+
+    view: str
+    crf: Found
+    names: Found
 
 
 class CRFExtractor(Extractor):
@@ -54,8 +67,8 @@ class CRFExtractor(Extractor):
     version = CRF_VERSION
     labels = LABEL_SET
     description = (
-        "Character CRF (sklearn-crfsuite) over characters, jieba words/POS, rule and gazetteer tags; "
-        "trained by `jinbiao train`."
+        "Character CRF (sklearn-crfsuite) over characters, jieba words/POS, the grammar's and the place "
+        "gazetteer's tags and the MSRA name tagger's tags; trained on the gold by `jinbiao train`."
     )
     trainable = True
 
@@ -65,17 +78,20 @@ class CRFExtractor(Extractor):
         features: FeatureConfig | None = None,
         scheme: str = DEFAULT_SCHEME,
         params: dict[str, Any] | None = None,
-        msra: MSRATagger | None = None,
-        msra_dir: str | os.PathLike[str] | None = None,
+        names: NameTagger | None = None,
+        names_dir: str | os.PathLike[str] | None = None,
+        calibrator: Calibrator | None = None,
     ) -> None:
         """`features`: the feature groups to train with (default all; when loading, the model's own).
-        `msra`: the MSRA name tagger for the ``msra`` features (default: the one saved in `msra_dir`,
-        read when it is first needed)."""
+        `names`: the name tagger for the ``names`` features (default: the one saved in `names_dir`,
+        by default the committed one, read when it is first needed). `calibrator` turns raw scores
+        into calibrated ones (default: the committed calibration)."""
         self.features = features
         self.scheme = check_scheme(scheme)
         self.params = {**DEFAULT_PARAMS, **(params or {})}
-        self.msra = msra
-        self.msra_dir = msra_dir
+        self.names = names
+        self.names_dir = names_dir
+        self.calibrator = calibrator
         self.meta: ModelMeta | None = None
         self._model: bytes | None = None
         self._tagger: pycrfsuite.Tagger | None = None
@@ -90,13 +106,26 @@ class CRFExtractor(Extractor):
     def is_trained(self) -> bool:
         return self._tagger is not None
 
+    def name_tagger(self) -> NameTagger:
+        """The name tagger of the ``names`` features (the saved one, read once, unless one was given)."""
+        if self.names is None:
+            self.names = name_tagger(self.names_dir)
+        return self.names
+
+    def features_and_names(self, view: str) -> tuple[list[tuple[str, ...]], Found]:
+        """The feature lists of the Simplified text `view`, and the name tagger's spans on it (empty
+        when the feature set has no ``names``): one pass over the text serves both."""
+        rows = base_features(view, self.feature_config)
+        if not self.feature_config.uses_names:
+            return rows, []
+        if self.names is None:
+            raise ModelNotLoadedError("the CRF's names features need the name tagger; none was given")
+        tags, spans = self.names.tag_rows(rows, sentence_bounds(view))
+        return with_name_tags(rows, tags), spans
+
     def features_of(self, view: str) -> list[tuple[str, ...]]:
         """The feature lists of the Simplified text `view` under this extractor's feature set."""
-        if not self.feature_config.uses_msra:
-            return text_features(view, self.feature_config)
-        if self.msra is None:
-            raise ModelNotLoadedError("the CRF's msra features need an MSRA name tagger; none was given")
-        return text_features(view, self.feature_config, self.msra.tags(view))
+        return self.features_and_names(view)[0]
 
     def sequences(
         self, documents: Sequence[Document], gold: AnnotationSet
@@ -121,12 +150,11 @@ class CRFExtractor(Extractor):
     def fit(self, documents: Sequence[Document], gold: AnnotationSet) -> CRFExtractor:
         """Train on `documents` with their spans in `gold`; the model stays in memory (see `save`).
 
-        With ``msra`` features and no tagger given, the saved MSRA tagger is read (`msra.msra_tagger`);
-        training that one is `train_crf`'s job."""
+        With ``names`` features and no tagger given, the saved name tagger is read (`names.name_tagger`)."""
         if not documents:
             raise JinbiaoError("the CRF needs at least one gold document to train on")
-        if self.feature_config.uses_msra and self.msra is None:
-            self.msra = msra_tagger(self.msra_dir)
+        if self.feature_config.uses_names:
+            self.name_tagger()
         started = time.perf_counter()
         X, y = self.sequences(documents, gold)
         crf = sklearn_crfsuite.CRF(algorithm="lbfgs", **self.params)
@@ -144,7 +172,7 @@ class CRFExtractor(Extractor):
             params=dict(self.params),
             labels=sorted({label.partition("-")[2] for tags in y for label in tags if label != "O"}),
             seconds=round(time.perf_counter() - started, 3),
-            msra=self.msra.meta.id if self.msra is not None and self.feature_config.uses_msra else "",
+            names=self.names.meta.id if self.names is not None and self.feature_config.uses_names else "",
         )
         return self
 
@@ -172,10 +200,10 @@ class CRFExtractor(Extractor):
         model_dir: str | os.PathLike[str] | None = None,
         *,
         gold_dir: str | os.PathLike[str] | None = DEFAULT_GOLD_DIR,
-        msra_dir: str | os.PathLike[str] | None = None,
+        names_dir: str | os.PathLike[str] | None = None,
     ) -> CRFExtractor:
         """A CRF with the saved model of `model_dir` (see `load_saved`)."""
-        return cls(msra_dir=msra_dir).load_saved(model_dir, gold_dir=gold_dir)
+        return cls(names_dir=names_dir).load_saved(model_dir, gold_dir=gold_dir)
 
     def load_saved(
         self,
@@ -192,25 +220,22 @@ class CRFExtractor(Extractor):
         directory = Path(model_dir) if model_dir is not None else default_model_dir()
         expected = self.features.id if self.features is not None else None
         model, meta = load_model(directory, feature_set=expected, gold_dir=gold_dir)
-        where = {"gold_dir": gold_dir, "model_dir": directory, "msra": bool(meta.msra)}
+        where = {"gold_dir": gold_dir, "model_dir": directory}
         try:
             features, scheme = FeatureConfig.from_id(meta.feature_set), check_scheme(meta.tag_scheme)
         except ValueError as error:
             raise StaleModelError(f"CRF model in {directory} does not fit this code ({error})", **where) from None
-        if meta.msra:
+        if meta.names:
             try:
-                tagger = self.msra or msra_tagger(self.msra_dir)
+                tagger = self.name_tagger()
             except ModelError as error:
+                raise StaleModelError(f"CRF model in {directory} needs the name tagger: {error.problem}", **where) from None
+            if tagger.meta.id != meta.names:
                 raise StaleModelError(
-                    f"CRF model in {directory} needs the MSRA name tagger: {error.problem}", **where
-                ) from None
-            if tagger.meta.id != meta.msra:
-                raise StaleModelError(
-                    f"CRF model in {directory} was trained with MSRA tagger {meta.msra}, the saved one is "
+                    f"CRF model in {directory} was trained with name tagger {meta.names}, the saved one is "
                     f"{tagger.meta.id}",
                     **where,
                 )
-            self.msra = tagger
         self.features, self.scheme = features, scheme
         self._open(model)
         self.meta = meta
@@ -218,14 +243,15 @@ class CRFExtractor(Extractor):
 
     # ----------------------------------------------------------------------------- predicting
 
-    def predict_offsets(self, text: str) -> list[tuple[int, int, str, float]]:
-        """(start, end, label, score) on `text` (any script: tagging runs on its Simplified view)."""
+    def analyse(self, text: str) -> Analysis:
+        """The CRF's spans and the name tagger's on `text` (any script: tagging runs on its Simplified
+        view), each (start, end, label, raw score), edges trimmed (guideline G3)."""
         tagger = self._tagger
         if tagger is None:
             raise ModelNotLoadedError("the CRF has no model: load a saved one (CRFExtractor.load) or fit it first")
         view = to_simplified(text)
-        features = self.features_of(view)
-        found: list[tuple[int, int, str, float]] = []
+        features, names = self.features_and_names(view)
+        found: Found = []
         for start, end in sentence_bounds(view):
             tags = tagger.tag(features[start:end])
             for a, b, label in tags_to_spans(tags):
@@ -234,11 +260,21 @@ class CRFExtractor(Extractor):
                     continue
                 score = min(tagger.marginal(tags[i], i) for i in range(s - start, e - start))
                 found.append((s, e, label, score))
-        return found
+        trimmed: Found = []
+        for s, e, label, score in names:
+            s, e = trim_edges(view, s, e)
+            if s < e:
+                trimmed.append((s, e, label, score))
+        return Analysis(view, found, trimmed)
+
+    def predict_offsets(self, text: str) -> Found:
+        """(start, end, label, raw score) on `text` (any script: tagging runs on its Simplified view)."""
+        return self.analyse(text).crf
 
     def extract(self, document: Document) -> list[Span]:
+        calibrator = self.calibrator or default_calibrator()
         return [
-            document.span(s, e, label, score=score, origin=self.origin)
+            document.span(s, e, label, score=calibrator.score(CRF_SOURCE, label, score), origin=self.origin)
             for s, e, label, score in self.predict_offsets(document.text)
         ]
 
@@ -260,25 +296,17 @@ def train_crf(
     features: FeatureConfig | None = None,
     scheme: str = DEFAULT_SCHEME,
     params: dict[str, Any] | None = None,
-    msra: bool = False,
-    msra_dir: str | os.PathLike[str] | None = None,
-    say: Callable[[str], None] | None = None,
+    names_dir: str | os.PathLike[str] | None = None,
 ) -> TrainResult:
     """Train the CRF on every document of `gold_dir` (default: the shipped gold) and save it to
-    `model_dir` (default: `crf_model.default_model_dir()`, in the workspace).
-
-    `msra` adds the MSRA name tagger's features, training that tagger first if none is saved in
-    `msra_dir` (a few minutes; `say` is told before)."""
+    `model_dir` (default: `crf_model.default_model_dir()`, in the workspace). The name tagger of
+    the ``names`` features is the one in `names_dir` (default: the committed one)."""
     gold_path = Path(gold_dir) if gold_dir is not None else DEFAULT_GOLD_DIR
     if not gold_path.exists():
         raise JinbiaoError(f"{gold_path}: no gold to train on (no such directory)", remedy=Remedy.GIVE_GOLD)
     started = time.perf_counter()
-    tagger = None
-    if msra:
-        features = (features or FeatureConfig()).with_msra()
-        tagger = msra_tagger(msra_dir, train_if_missing=True, say=say)
     gold, documents = load_gold(gold_path)
-    extractor = CRFExtractor(features=features, scheme=scheme, params=params, msra=tagger, msra_dir=msra_dir)
+    extractor = CRFExtractor(features=features, scheme=scheme, params=params, names_dir=names_dir)
     extractor.fit(documents, gold)
     directory = extractor.save(model_dir, gold_dir=gold_path)
     return TrainResult(
@@ -291,4 +319,4 @@ def train_crf(
     )
 
 
-__all__ = ["CRFExtractor", "TrainResult", "train_crf"]
+__all__ = ["Analysis", "CRFExtractor", "Found", "TrainResult", "train_crf"]

@@ -11,10 +11,12 @@ Each character gets a tuple of string features (crfsuite's binary attributes). T
   in its word joined with the word's part-of-speech tag from jieba's dictionary (``oov`` for a
   word the dictionary lacks), the word itself, and the neighbouring words' tags;
 * ``rules``: the `rules` extractor's output as a BIO tag at the character and its neighbours;
-* ``gazetteer``: BIO tags of gazetteer place names, known organisation and facility head words,
+* ``gazetteer``: BIO tags of place names from the place gazetteer (`places`: countries, world
+  cities, every Chinese division, regions, geographic features, one-character abbreviations in
+  context), BIO tags of organisation and facility head words (集团, 银行, 国资委; 车站, 产业园),
   and whether the character is a common surname;
-* ``msra`` (opt-in): the BIO tags of a name tagger trained on the MSRA corpus (`msra.py`) at the
-  character and its neighbours.
+* ``names``: the BIO tags of the name tagger trained on the MSRA corpus (`names.py`) at the
+  character and its neighbours (stacking: the gold decides how far to trust them).
 
 A `FeatureConfig` names the groups in use; its `id` is stored with a trained model, so a model is
 never used with features it was not trained on.
@@ -31,16 +33,17 @@ from functools import lru_cache
 import jieba
 import jieba.posseg
 
-from .gazetteer import FAC_HEADS, GPE_NAMES, LOC_NAMES, SURNAMES
+from .gazetteer import FAC_HEADS, SURNAMES
 from .jieba_names import ORG_SUFFIX_WORDS
+from .places import find_places
 from .rules import RuleExtractor
 
 # Bump when the code of any group changes what it emits: a model trained with other features is stale.
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 # The default set. ``types`` did not earn its place in cross-validation (docs/models.md), so it is
-# off by default; ``msra`` is opt-in, as it needs outside data (see msra.py).
-GROUPS = ("chars", "jieba", "rules", "gazetteer")
-ALL_GROUPS = ("chars", "types", "jieba", "rules", "gazetteer", "msra")
+# off by default.
+GROUPS = ("chars", "jieba", "rules", "gazetteer", "names")
+ALL_GROUPS = ("chars", "types", "jieba", "rules", "gazetteer", "names")
 
 SENTENCE_END = frozenset("。！？；!?;")
 CN_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
@@ -82,12 +85,12 @@ class FeatureConfig:
     def without(self, group: str) -> FeatureConfig:
         return FeatureConfig(tuple(g for g in self.groups if g != group))
 
-    def with_msra(self) -> FeatureConfig:
-        return FeatureConfig((*self.groups, "msra"))
+    def with_names(self) -> FeatureConfig:
+        return FeatureConfig((*self.groups, "names"))
 
     @property
-    def uses_msra(self) -> bool:
-        return "msra" in self.groups
+    def uses_names(self) -> bool:
+        return "names" in self.groups
 
 
 DEFAULT_FEATURES = FeatureConfig()
@@ -159,21 +162,25 @@ def rule_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(_RULES.offsets(text))
 
 
-def _gazetteer_pattern() -> re.Pattern[str]:
-    entries = {name: "GPE" for name in GPE_NAMES}
-    entries.update({name: "LOC" for name in LOC_NAMES})
-    entries.update({word: "ORGH" for word in ORG_SUFFIX_WORDS if len(word) >= 2})
-    entries.update({word: "FACH" for word in FAC_HEADS})
-    names = sorted(entries, key=lambda n: (-len(n), n))
-    groups = {label: [n for n in names if entries[n] == label] for label in ("GPE", "LOC", "ORGH", "FACH")}
-    return re.compile("|".join(f"(?P<{label}>{'|'.join(map(re.escape, words))})" for label, words in groups.items()))
+def _heads_pattern() -> re.Pattern[str]:
+    heads = {word: "ORGH" for word in ORG_SUFFIX_WORDS if len(word) >= 2}
+    heads.update({word: "FACH" for word in FAC_HEADS})
+    words = sorted(heads, key=lambda w: (-len(w), w))
+    groups = {label: [w for w in words if heads[w] == label] for label in ("ORGH", "FACH")}
+    return re.compile("|".join(f"(?P<{label}>{'|'.join(map(re.escape, ws))})" for label, ws in groups.items()))
 
 
-_GAZETTEER = _gazetteer_pattern()
+_HEADS = _heads_pattern()
 
 
 def gazetteer_spans(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.lastgroup or "") for m in _GAZETTEER.finditer(text)]
+    """Place names (GPE, LOC) of the place gazetteer in the Simplified `text`."""
+    return find_places(text)
+
+
+def head_spans(text: str) -> list[tuple[int, int, str]]:
+    """Organisation (ORGH) and facility (FACH) head words in `text`."""
+    return [(m.start(), m.end(), m.lastgroup or "") for m in _HEADS.finditer(text)]
 
 
 def _bio(length: int, spans: Sequence[tuple[int, int, str]]) -> list[str]:
@@ -186,11 +193,31 @@ def _bio(length: int, spans: Sequence[tuple[int, int, str]]) -> list[str]:
 
 
 def text_features(
-    text: str, config: FeatureConfig = DEFAULT_FEATURES, msra_tags: Sequence[str] | None = None
+    text: str, config: FeatureConfig = DEFAULT_FEATURES, name_tags: Sequence[str] | None = None
 ) -> list[tuple[str, ...]]:
     """One tuple of string features per character of the Simplified `text`.
 
-    `msra_tags` (one BIO tag per character, from `msra.MSRATagger.tags`) is needed for ``msra``."""
+    `name_tags` (one BIO tag per character, from `names.NameTagger`) is needed for ``names``; it
+    is computed from the other groups' features (`base_features`, then `with_name_tags`)."""
+    rows = base_features(text, config)
+    if config.uses_names:
+        if name_tags is None:
+            raise ValueError("the names feature group needs one name tag per character")
+        rows = with_name_tags(rows, name_tags)
+    return rows
+
+
+def with_name_tags(rows: list[tuple[str, ...]], name_tags: Sequence[str]) -> list[tuple[str, ...]]:
+    """`rows` with the ``names`` group appended: the name tag at the character and its neighbours."""
+    n = len(rows)
+    if len(name_tags) != n:
+        raise ValueError("the names feature group needs one name tag per character")
+    m = ["^", *name_tags, "$"]
+    return [(*row, "m0=" + m[i + 1], "m-1=" + m[i], "m1=" + m[i + 2]) for i, row in enumerate(rows)]
+
+
+def base_features(text: str, config: FeatureConfig = DEFAULT_FEATURES) -> list[tuple[str, ...]]:
+    """The features of every group of `config` except ``names`` (which is computed from these)."""
     n = len(text)
     columns: list[list[str]] = [["b"] * n]
     groups = set(config.groups)
@@ -245,19 +272,14 @@ def text_features(
         ]
     if "gazetteer" in groups:
         g = ["^", *_bio(n, gazetteer_spans(text)), "$"]
+        h = ["^", *_bio(n, head_spans(text)), "$"]
         columns += [
             ["g0=" + x for x in g[1 : n + 1]],
             ["g-1=" + x for x in g[0:n]],
             ["g1=" + x for x in g[2 : n + 2]],
+            ["h0=" + x for x in h[1 : n + 1]],
+            ["h-1=" + x for x in h[0:n]],
+            ["h1=" + x for x in h[2 : n + 2]],
             ["sn=" + ("1" if x in SURNAMES else "0") for x in text],
-        ]
-    if "msra" in groups:
-        if msra_tags is None or len(msra_tags) != n:
-            raise ValueError("the msra feature group needs one MSRA tag per character")
-        m = ["^", *msra_tags, "$"]
-        columns += [
-            ["m0=" + x for x in m[1 : n + 1]],
-            ["m-1=" + x for x in m[0:n]],
-            ["m1=" + x for x in m[2 : n + 2]],
         ]
     return list(zip(*columns, strict=True))

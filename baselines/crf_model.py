@@ -3,7 +3,7 @@
 A model directory holds ``model.crfsuite`` (crfsuite's binary model) and ``model.json``:
 the format, the CRF version, the feature set id and tag scheme it was trained with, the hash
 of its training data (gold texts and spans), which documents and which gold directory, the
-training parameters, and whether MSRA pre-training was used. A model is *stale* when any of
+training parameters, and the id of the name tagger whose tags it was trained with. A model is *stale* when any of
 these no longer matches what this code and this gold would produce; a stale or missing model is
 a `ModelError` whose remedy (`Remedy.TRAIN_MODEL`) carries what training it again needs.
 """
@@ -24,7 +24,7 @@ from jinbiao.gold.io import gold_files
 from jinbiao.gold.paths import DOCUMENTS_DIR, models_dir
 
 MODEL_FORMAT = "jinbiao-crf/1"
-CRF_VERSION = "1.0"
+CRF_VERSION = "2.0"  # 2.0: the name tagger's features, the grammar's spans, the place gazetteer
 DEFAULT_PARAMS: dict[str, Any] = {"c1": 0.05, "c2": 0.05, "max_iterations": 150}  # sklearn-crfsuite's L-BFGS
 MODEL_FILE = "model.crfsuite"
 META_FILE = "model.json"
@@ -40,8 +40,7 @@ class ModelError(JinbiaoError):
     """A model that cannot be used: `problem` says why, `remedy` what fixes it.
 
     With `Remedy.TRAIN_MODEL` (the default) the context says how to train it: `gold_dir` and
-    `model_dir` (None where the default serves), `msra` (whether the MSRA name tagger is wanted too)
-    and `command`, the Python call that trains it.
+    `model_dir` (None where the default serves) and `command`, the Python call that trains it.
     """
 
     def __init__(
@@ -51,13 +50,12 @@ class ModelError(JinbiaoError):
         remedy: Remedy | None = Remedy.TRAIN_MODEL,
         gold_dir: str | os.PathLike[str] | None = None,
         model_dir: str | os.PathLike[str] | None = None,
-        msra: bool = False,
     ) -> None:
         context: dict[str, Any] = {}
         if remedy is Remedy.TRAIN_MODEL:
             gold = _unless_default(gold_dir, DEFAULT_GOLD_DIR)
             model = _unless_default(model_dir, default_model_dir())
-            context = {"gold_dir": gold, "model_dir": model, "msra": msra, "command": _train_call(gold, model, msra)}
+            context = {"gold_dir": gold, "model_dir": model, "command": _train_call(gold, model)}
         super().__init__(problem, remedy=remedy, **context)
 
 
@@ -82,11 +80,9 @@ def _unless_default(path: str | os.PathLike[str] | None, default: Path) -> str |
     return str(path)
 
 
-def _train_call(gold_dir: str | None = None, model_dir: str | None = None, msra: bool = False) -> str:
+def _train_call(gold_dir: str | None = None, model_dir: str | None = None) -> str:
     """The Python call that trains the CRF (see `crf.train_crf`)."""
     arguments = [f"{name}={value!r}" for name, value in (("gold_dir", gold_dir), ("model_dir", model_dir)) if value]
-    if msra:
-        arguments.append("msra=True")
     return f"jinbiao.baselines.crf.train_crf({', '.join(arguments)})"
 
 
@@ -120,17 +116,17 @@ class ModelMeta:
     documents: list[str]
     gold_dir: str = ""
     params: dict[str, Any] = field(default_factory=dict)
-    msra: str = ""  # the MSRA pre-training model's id, empty when none was used
+    names: str = ""  # the id of the name tagger whose tags were features, empty when none was
     crf_version: str = CRF_VERSION
     format: str = MODEL_FORMAT
     labels: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def summary(self) -> str:
-        """One line: the CRF version, feature set, training documents and hash (and MSRA tagger)."""
+        """One line: the CRF version, feature set, training documents and hash (and name tagger)."""
         return (
             f"crf {self.crf_version}, features {self.feature_set}, {len(self.documents)} documents, "
-            f"training hash {self.training_hash[:12]}" + (f", MSRA {self.msra}" if self.msra else "")
+            f"training hash {self.training_hash[:12]}" + (f", name tagger {self.names}" if self.names else "")
         )
 
     def to_json(self) -> str:
@@ -175,11 +171,7 @@ def load_model(
         raise StaleModelError(
             f"CRF model metadata {meta_path} is unreadable ({error})", gold_dir=gold_dir, model_dir=directory
         ) from None
-    where: dict[str, Any] = {
-        "gold_dir": gold_dir if gold_dir is not None else meta.gold_dir or None,
-        "model_dir": directory,
-        "msra": bool(meta.msra),
-    }
+    where: dict[str, Any] = {"gold_dir": gold_dir if gold_dir is not None else meta.gold_dir or None, "model_dir": directory}
     if meta.format != MODEL_FORMAT or meta.crf_version != CRF_VERSION:
         raise StaleModelError(
             f"CRF model in {directory} was made by crf {meta.crf_version} ({meta.format}), this is crf {CRF_VERSION}",

@@ -1,70 +1,122 @@
-"""`ensemble`: the CRF, the rule extractor and jieba's names, combined; the default baseline.
+"""`ensemble`: the gold CRF, the MSRA name tagger, the grammar, the place gazetteer (and jieba's
+names), combined; the default baseline.
 
 Conflict rule ("longest wins, then propagate"):
 
-1. the spans of the CRF, the `rules` and `jieba` are pooled; where spans overlap, the longer one
-   wins, and at equal length the CRF's, then the rules', then jieba's (the rule of `union`,
-   `union.resolve_overlaps`, with the CRF ranked first);
+1. the candidate spans of every member are pooled; where spans overlap, the longer one wins, and
+   at equal length the member ranked first (`RANK`: the gold CRF, the rules, the name tagger,
+   jieba, the place gazetteer);
 2. every other mention of a name found so far (PERSON, ORG, GPE, LOC, FAC; two characters or
    more) that overlaps no span is labelled the same way (`propagate_names`).
 
-Cross-validated leave-one-document-out this was the best of the combinations measured
-(docs/models.md has the table: CRF alone < + rules < + jieba < + propagation; "CRF first, the
-others fill the gaps" and "rules first" a few spans behind).
+Every span carries a calibrated score (`calibration`): its source, label, raw score (CRF and name
+tagger), length, and whether another member proposed the very same span.
 
 The CRF member needs a model: fitted (as the leaderboard fits it, on the training folds), or
 loaded (`CRFExtractor.load`), before `extract` is called; the jobs that run the ensemble provide
 it (`jinbiao.models.provide_model`: load the saved model, else train it from the gold, else fall
-back). Fallback (`use_fallback`) is rules + jieba (what `union` does), and its spans then carry
-the origin ``ensemble@<version>-fallback``. `extract` itself never trains, writes or prints.
+back). Fallback (`use_fallback`) is every member but the gold CRF, and its spans then carry the
+origin ``ensemble@<version>-fallback``. `extract` itself never trains, writes or prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 
-from jinbiao.gold import LABEL_SET, AnnotationSet, Document, Span, sort_spans
+from jinbiao.gold import LABEL_SET, AnnotationSet, Document, Span
 
 from .base import Extractor
+from .calibration import (
+    CRF_SOURCE,
+    JIEBA_SOURCE,
+    NAMES_SOURCE,
+    PLACES_SOURCE,
+    PROPAGATED_SOURCE,
+    RULES_SOURCE,
+    Calibrator,
+    Candidate,
+    default_calibrator,
+)
 from .crf import CRFExtractor
-from .crf_features import rule_spans
-from .jieba_names import JiebaExtractor
+from .crf_features import gazetteer_spans, jieba_words, rule_spans
+from .jieba_names import ORG_SUFFIX, JiebaExtractor
 from .simplified import to_simplified
-from .union import resolve_overlaps
 
-ENSEMBLE_VERSION = "1.0"
+ENSEMBLE_VERSION = "2.0"
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+# at equal length, the member listed first wins
+RANK = (CRF_SOURCE, RULES_SOURCE, NAMES_SOURCE, JIEBA_SOURCE, PLACES_SOURCE)
+
+# (start, end, label, source, raw score or None)
+Proposal = tuple[int, int, str, str, "float | None"]
 
 
-def propagate_names(text: str, spans: Sequence[Span], make: Callable[[int, int, str], Span]) -> list[Span]:
-    """Label every other mention of a predicted name in the same document the same way.
+def resolve(proposals: Iterable[Proposal]) -> list[tuple[Proposal, bool]]:
+    """The winners of the pooled proposals (longest first, then by `RANK`), each with whether
+    another member proposed the very same span and label; flat and in text order."""
+    pooled = list(proposals)
+    votes: dict[tuple[int, int, str], set[str]] = {}
+    for start, end, label, source, _ in pooled:
+        votes.setdefault((start, end, label), set()).add(source)
+    pooled.sort(key=lambda p: (-(p[1] - p[0]), RANK.index(p[3]) if p[3] in RANK else len(RANK), p[0]))
+    occupied: list[tuple[int, int]] = []
+    taken: list[tuple[Proposal, bool]] = []
+    for proposal in pooled:
+        start, end = proposal[0], proposal[1]
+        if any(start < e and s < end for s, e in occupied):
+            continue
+        taken.append((proposal, len(votes[start, end, proposal[2]]) > 1))
+        occupied.append((start, end))
+    return sorted(taken, key=lambda item: (item[0][0], item[0][1]))
 
-    News repeats its names (a company named once in full is named ten times); the CRF, trained on
-    other articles, finds some mentions and misses the rest. Each name span's text (two characters
-    or more) is searched in `text`; an occurrence that overlaps no span already there is added with
-    the label most often predicted for that text. Longer names are placed first.
+
+def propagate_names(text: str, found: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Other mentions of the predicted names in `text`, labelled the same way.
+
+    News repeats its names (a company named once in full is named ten times); a model finds some
+    mentions and misses the rest. Each name span's text (two characters or more) is searched in
+    `text`; an occurrence that overlaps no span in `found` (nor one added before it) is returned
+    with the label most often predicted for that text (a tie goes to the label first in
+    alphabetical order). Longer names are placed first.
     """
     votes: dict[str, dict[str, int]] = {}
-    for span in spans:
-        if span.label in NAME_LABELS and len(span.text) >= 2:
-            votes.setdefault(span.text, {}).setdefault(span.label, 0)
-            votes[span.text][span.label] += 1
-    taken = sort_spans(spans)
+    for start, end, label in found:
+        if label in NAME_LABELS and end - start >= 2:
+            name = text[start:end]
+            votes.setdefault(name, {}).setdefault(label, 0)
+            votes[name][label] += 1
     occupied = bytearray(len(text))
-    for span in taken:
-        occupied[span.start : span.end] = b"\x01" * (span.end - span.start)
-    added: list[Span] = []
+    for start, end, _ in found:
+        occupied[start:end] = b"\x01" * (end - start)
+    added: list[tuple[int, int, str]] = []
     for name in sorted(votes, key=lambda n: (-len(n), n)):
         label = max(sorted(votes[name]), key=lambda lab: votes[name][lab])
         start = text.find(name)
         while start >= 0:
             end = start + len(name)
             if not any(occupied[start:end]):
-                added.append(make(start, end, label))
+                added.append((start, end, label))
                 occupied[start:end] = b"\x01" * (end - start)
             start = text.find(name, end)
-    return sort_spans([*taken, *added])
+    return sorted(added)
+
+
+def place_proposals(view: str) -> list[Proposal]:
+    """The place gazetteer's names as candidates, less a place that heads an organisation's name
+    (俄罗斯 in 俄罗斯外交部, 北京 in 北京市政府): the word after it ends like an organisation."""
+    places = gazetteer_spans(view)
+    if not places:
+        return []
+    words = jieba_words(view)
+    starts = {start: (end, word) for start, end, word, _ in words}
+    proposals: list[Proposal] = []
+    for start, end, label in places:
+        following = starts.get(end)
+        if following is not None and ORG_SUFFIX.search(following[1]):
+            continue
+        proposals.append((start, end, label, PLACES_SOURCE, None))
+    return proposals
 
 
 class EnsembleExtractor(Extractor):
@@ -77,20 +129,36 @@ class EnsembleExtractor(Extractor):
         self,
         crf: CRFExtractor | None = None,
         *,
-        with_jieba: bool = True,
+        with_names: bool = True,
+        with_jieba: bool = False,
+        with_places: bool = True,
         propagate: bool = True,
+        calibrator: Calibrator | None = None,
     ) -> None:
         """`crf`: the CRF member (default: an untrained one, to be fitted or given a model)."""
         self.crf = crf if crf is not None else CRFExtractor()
+        self.with_names = with_names
         self.with_jieba = with_jieba
+        self.with_places = with_places
         self.propagate = propagate
+        self.calibrator = calibrator
         self.fallback = False
-        self.jieba: Extractor = JiebaExtractor()
-        members = "CRF, rules" + (", jieba" if with_jieba else "")
+        self.jieba = JiebaExtractor() if with_jieba else None
+        members = ", ".join(
+            m
+            for m, on in (
+                ("the gold CRF", True),
+                ("the grammar", True),
+                ("the MSRA name tagger", with_names),
+                ("jieba's names", with_jieba),
+                ("the place gazetteer", with_places),
+            )
+            if on
+        )
         self.description = (
-            f"{members}: the longest span wins an overlap (the CRF's at equal length)"
+            f"{members}: the longest span wins an overlap"
             + (", names propagated to their other mentions" if propagate else "")
-            + "."
+            + "; calibrated scores."
         )
 
     def fit(self, documents: Sequence[Document], gold: AnnotationSet) -> EnsembleExtractor:
@@ -104,30 +172,51 @@ class EnsembleExtractor(Extractor):
         return self.crf.is_trained or self.fallback
 
     def use_fallback(self) -> EnsembleExtractor:
-        """Extract with rules + jieba only (no CRF model to be had)."""
+        """Extract with every member but the gold CRF (no CRF model to be had)."""
         self.fallback = True
         return self
 
+    def proposals(self, document: Document) -> tuple[str, list[Proposal]]:
+        """The Simplified view of the document's text and every member's candidate spans on it."""
+        text = document.text
+        if self.fallback:
+            view = to_simplified(text)
+            names = self.crf.name_tagger().spans(view) if self.with_names else []
+            crf: list[tuple[int, int, str, float]] = []
+        else:
+            analysis = self.crf.analyse(text)
+            view, crf, names = analysis.view, analysis.crf, analysis.names
+        proposals: list[Proposal] = [(s, e, label, CRF_SOURCE, raw) for s, e, label, raw in crf]
+        proposals += [(s, e, label, RULES_SOURCE, None) for s, e, label in rule_spans(view)]
+        if self.with_names:
+            proposals += [(s, e, label, NAMES_SOURCE, raw) for s, e, label, raw in names]
+        if self.jieba is not None:
+            proposals += [(s, e, label, JIEBA_SOURCE, None) for s, e, label in self.jieba.extract_offsets(view)]
+        if self.with_places:
+            proposals += place_proposals(view)
+        return view, proposals
+
+    def candidates(self, document: Document) -> list[tuple[int, int, Candidate]]:
+        """The ensemble's spans as (start, end, calibration candidate): what `extract` scores."""
+        view, proposals = self.proposals(document)
+        chosen = [
+            (s, e, Candidate(source, label, raw, agreed, e - s))
+            for (s, e, label, source, raw), agreed in resolve(proposals)
+        ]
+        if self.propagate:
+            found = [(s, e, c.label) for s, e, c in chosen]
+            chosen += [(s, e, Candidate(PROPAGATED_SOURCE, label, None, False, e - s))
+                       for s, e, label in propagate_names(view, found)]  # fmt: skip
+            chosen.sort(key=lambda item: (item[0], item[1]))
+        return chosen
+
     def extract(self, document: Document) -> list[Span]:
         origin = self.origin + ("-fallback" if self.fallback else "")
-        view = to_simplified(document.text)
-        rules = [document.span(s, e, label, origin=origin) for s, e, label in rule_spans(view)]
-        if self.fallback:
-            names = [document.span(s.start, s.end, s.label, origin=origin) for s in self.jieba.extract(document)]
-            return resolve_overlaps([rules, names])
-        crf = [
-            document.span(s, e, label, score=score, origin=origin)
-            for s, e, label, score in self.crf.predict_offsets(document.text)
+        calibrator = self.calibrator or default_calibrator()
+        return [
+            document.span(s, e, c.label, score=calibrator.probability(c), origin=origin)
+            for s, e, c in self.candidates(document)
         ]
-        others: list[Sequence[Span]] = [rules]
-        if self.with_jieba:
-            others.append([document.span(s.start, s.end, s.label, origin=origin) for s in self.jieba.extract(document)])
-        combined = resolve_overlaps([crf, *others])
-        if self.propagate:
-            combined = propagate_names(
-                document.text, combined, lambda s, e, label: document.span(s, e, label, origin=origin)
-            )
-        return combined
 
 
 def default_ensemble() -> EnsembleExtractor:

@@ -4,7 +4,7 @@ jieba tags people ``nr``, places ``ns`` and organisations ``nt``, but splits nam
 (``岳/nr 长海/ns``, ``北京市/ns 国资委/nt``) and tags many ordinary words as names (``小微/nr``,
 ``满意度/ns``). So pieces are merged — a surname with the given name after it, a place with the
 organisation words after it — and candidates are filtered: a PERSON needs a known surname, a
-GPE an administrative suffix or a gazetteer entry.
+GPE an administrative suffix or an entry of the place gazetteer (`places`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import jieba.posseg
 from jinbiao.gold import Document, Span
 
 from .base import Extractor
-from .gazetteer import GPE_NAMES, LOC_NAMES, SURNAMES
+from .gazetteer import SURNAMES
+from .places import place_label
 from .simplified import to_simplified
 
 jieba.setLogLevel(60)
@@ -130,10 +131,9 @@ _LOCK = threading.Lock()
 
 
 def _classify_place(word: str) -> str | None:
-    if word in GPE_NAMES:
-        return "GPE"
-    if word in LOC_NAMES:
-        return "LOC"
+    known = place_label(word)
+    if known is not None:
+        return known
     if FAC_SUFFIX.search(word):
         return "FAC"
     if LOC_SUFFIX.search(word) and len(word) >= 3:
@@ -184,7 +184,7 @@ class JiebaExtractor(Extractor):
                 if span:
                     found.append(span)
                 continue
-            if tag in PLACE_TAGS or tag in ORG_TAGS or word in GPE_NAMES:
+            if tag in PLACE_TAGS or tag in ORG_TAGS or place_label(word) == "GPE":
                 span, i = self._place_or_org(tokens, i)
                 if span:
                     found.append(span)

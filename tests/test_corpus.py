@@ -79,3 +79,46 @@ def test_normalize_command_reports_steps_and_errors(capsys, tmp_path):
     )
     assert main(["normalize", "-o", str(tmp_path / "n"), str(ARTICLES_DIR)]) == 0
     assert (tmp_path / "n" / "002_a8adb62852f88d4e.txt").read_text(encoding="utf-8").startswith("濟南市國資委")
+
+
+def test_links_that_lead_nowhere_are_reported_not_skipped(tmp_path):
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    with pytest.raises(CorpusError, match=r"loop\.txt: a symbolic link loop \(following it never reaches a file\)$"):
+        load_corpus([tmp_path / "loop.txt"])
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text("正文", encoding="utf-8")
+    (folder / "b.txt").symlink_to("gone.txt")
+    broken = r"b\.txt: a broken symbolic link \(to gone\.txt, which does not exist\); fix"
+    with pytest.raises(CorpusError, match=broken):
+        load_corpus([folder])
+
+
+def test_normalized_files_are_written_all_or_nothing(tmp_path, seed_documents):
+    from jinbiao.annotate.corpus import normalized_files, write_normalized
+    from jinbiao.gold.atomic import GoldProtectedError
+    from jinbiao.gold.errors import OutputExistsError
+    from jinbiao.gold.paths import DOCUMENTS_DIR
+
+    documents = list(seed_documents.values())
+    out = tmp_path / "n"
+    written = write_normalized(documents, out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(n for d in documents for n in normalized_files(d))
+    assert [p.parent for p in written] == [out] * 10
+    assert (out / f"{documents[0].id}.txt").read_text(encoding="utf-8") == documents[0].text + "\n"
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(OutputExistsError, match="n exists and is not empty"):
+        write_normalized(documents[:1], out)
+
+    def fails_on_the_third():
+        yield from documents[:2]
+        raise CorpusError("third.txt: empty file")
+
+    with pytest.raises(CorpusError):
+        write_normalized(fails_on_the_third(), out, overwrite=True)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n"]
+    write_normalized(documents[:1], out, overwrite=True)
+    assert len(list(out.iterdir())) == 2
+    with pytest.raises(GoldProtectedError):
+        write_normalized(documents, DOCUMENTS_DIR, overwrite=True)

@@ -121,8 +121,9 @@ def test_counts_reconcile_every_annotation() -> None:
         },
         "drafts": {"in_export": 1, "written": 1, "reported": 0, "listed_by_id_only": 0},
         "predictions": {"in_export": 2, "written": 2, "reported": 0, "listed_by_id_only": 0},
+        "regions": {"in_export": 11, "written": 11, "reported": 0},
         "problems": 0,
-        "candidate_documents": 2,
+        "candidate_documents": 1,
     }
     assert result.reconciled
     placed = {(p.item.kind, p.item.item_id): (p.written, p.set_name, p.rank) for p in result.items}
@@ -148,14 +149,25 @@ def test_counts_reconcile_every_annotation() -> None:
     }
 
 
-def test_policy_latest_takes_the_most_recent_submitted_annotation() -> None:
+def test_policy_latest_takes_the_one_annotator_and_never_picks_among_annotators_who_differ() -> None:
     result = convert_export(load("snapshot"), policy="latest")
-    assert spans_by_doc(result.candidate) == {"doc-a": GROUND_TRUTH_A, "doc-b": PREDICTED_B[:1]}
-    assert [(i["doc_id"], i["id"], i["who"]) for i in result.candidate.meta["items"]] == [
-        ("doc-a", 5, ADMIN),
-        ("doc-b", 3, ANN1),
-    ]
-    assert all(s.origin in {ADMIN, ANN1} for d in result.candidate for s in d.spans)
+    assert spans_by_doc(result.candidate) == {"doc-b": PREDICTED_B[:1]}
+    assert [(i["doc_id"], i["id"], i["who"]) for i in result.candidate.meta["items"]] == [("doc-b", 3, ANN1)]
+    assert all(s.origin == ANN1 for d in result.candidate for s in d.spans)
+    assert result.candidate_missing == {
+        "doc-a": f"its 3 annotators differ ({ADMIN}, {ANN1}, {ANN2}): adjudicate, or mark one annotation ground truth"
+    }
+
+
+def test_policy_latest_takes_annotators_who_agree_exactly() -> None:
+    payload = load("snapshot")
+    annotations = payload[0]["annotations"]
+    for annotation in annotations:
+        annotation["result"] = copy.deepcopy(annotations[0]["result"])
+    result = convert_export(payload, policy="latest")
+    assert spans_by_doc(result.candidate)["doc-a"] == PREDICTED_A
+    chosen = result.candidate.meta["items"][0]
+    assert (chosen["doc_id"], chosen["id"], chosen["who"], chosen["agreed_by"]) == ("doc-a", 5, ADMIN, [ADMIN, ANN1, ANN2])
 
 
 def test_policy_ground_truth_takes_only_the_starred_annotation() -> None:
@@ -223,21 +235,29 @@ def test_corrupted_regions_and_a_task_without_text_are_reported_with_task_and_re
         "task 4 (document doc-b): the task has no data.text: not pushed by jinbiao, or its data was edited",
     ]
     annotations = result.counts["annotations"]
-    assert (annotations["in_export"], annotations["written"], annotations["reported"]) == (3, 1, 2)
+    assert (annotations["in_export"], annotations["written"], annotations["reported"]) == (3, 2, 1)
+    assert result.counts["regions"] == {"in_export": 6, "written": 2, "reported": 4}
     assert result.reconciled
-    # the sound annotation of the same task is still there; the corrupted one is nowhere
-    assert {s.name: spans_by_doc(s) for s in result.annotator_sets} == {ANN2: {"doc-a": [span(TEXT_A, "上海", "GPE")]}}
-    assert result.candidate_missing == {"doc-b": "task 4 has problems"}
+    # a problem region is reported alone: the corrupted annotation keeps its sound region
+    assert {s.name: spans_by_doc(s) for s in result.annotator_sets} == {
+        ANN1: {"doc-a": [span(TEXT_A, "北京", "GPE")]},
+        ANN2: {"doc-a": [span(TEXT_A, "上海", "GPE")]},
+    }
+    [corrupted] = [p for p in result.items if p.item.item_id == 6]
+    assert corrupted.written and corrupted.dropped == ["range1", "text1", "label1"]
+    assert corrupted.to_dict()["regions_reported"] == ["range1", "text1", "label1"]
+    assert result.candidate_missing == {
+        "doc-a": f"its 2 annotators differ ({ANN1}, {ANN2}): adjudicate, or mark one annotation ground truth",
+        "doc-b": "task 4 has problems",
+    }
 
 
-def test_latest_annotation_with_problems_leaves_its_document_without_candidate() -> None:
+def test_a_candidate_with_a_problem_region_keeps_its_sound_regions_and_the_problem_is_reported() -> None:
     payload = load("snapshot_problems")
-    annotations = payload[0]["annotations"]
-    bad = next(a for a in annotations if a["id"] == 6)
-    bad["updated_at"] = "2999-01-01T00:00:00Z"
+    payload[0]["annotations"] = [a for a in payload[0]["annotations"] if a["id"] == 6]
     result = convert_export(payload)
-    assert result.candidate_missing["doc-a"] == "its latest annotation (6) has problems"
-    assert "doc-a" not in result.candidate.documents
+    assert spans_by_doc(result.candidate) == {"doc-a": [span(TEXT_A, "北京", "GPE")]}
+    assert [p.region_id for p in result.problems] == ["range1", "text1", "label1", None]
 
 
 def test_tasks_are_checked_against_the_corpus() -> None:
@@ -280,7 +300,7 @@ def test_an_older_version_of_a_document_is_reported_against_the_newest() -> None
         f"task 2 (document doc-b): the task holds an older text of the document (a3c3a6137002); task 9 holds "
         f"the newest ({newer['data']['sha256'][:12]}): annotate that one"
     ]
-    assert result.candidate_missing == {"doc-b": "no submitted annotation"}
+    assert result.candidate_missing["doc-b"] == "no submitted annotation"
 
 
 def test_two_annotations_by_one_annotator_on_one_document_are_both_kept_ranked_by_recency() -> None:

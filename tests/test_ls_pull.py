@@ -38,6 +38,9 @@ def test_pull_file_writes_every_set_and_a_summary_that_reconciles(tmp_path: Path
         "candidate.jsonl",
         f"drafts/{ANN2}.jsonl",
         "predictions/fake@1.jsonl",
+        f"provenance/{ADMIN}.jsonl",
+        f"provenance/{ANN1}.jsonl",
+        f"provenance/{ANN2}.jsonl",
         f"skipped/{ANN2}.jsonl",
         "summary.json",
     ]
@@ -114,8 +117,16 @@ def test_problems_write_nothing_unless_allowed(tmp_path: Path) -> None:
         (4, None),
     ]
     assert summary["counts"]["annotations"] | {} == report.result.counts["annotations"]
-    assert (summary["counts"]["annotations"]["written"], summary["counts"]["annotations"]["reported"]) == (1, 2)
-    assert listing(out) == [f"annotators/{ANN2}.jsonl", "candidate.jsonl", "summary.json"]
+    # the annotation with three broken regions is written with its sound one; the task without text is not
+    assert (summary["counts"]["annotations"]["written"], summary["counts"]["annotations"]["reported"]) == (2, 1)
+    assert summary["counts"]["regions"] == {"in_export": 6, "written": 2, "reported": 4}
+    assert listing(out) == [
+        f"annotators/{ANN1}.jsonl",
+        f"annotators/{ANN2}.jsonl",
+        f"provenance/{ANN1}.jsonl",
+        f"provenance/{ANN2}.jsonl",
+        "summary.json",
+    ]
 
 
 def test_an_existing_output_is_kept_without_overwrite_and_replaced_whole_with_it(
@@ -148,6 +159,9 @@ def test_cli_pull_from_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         "annotators/user-2.jsonl",
         "annotators/user-3.jsonl",
         "candidate.jsonl",
+        "provenance/user-1.jsonl",
+        "provenance/user-2.jsonl",
+        "provenance/user-3.jsonl",
         "summary.json",
     ]
 

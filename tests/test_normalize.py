@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -138,3 +139,23 @@ def test_offset_map_property_on_generated_text(pieces):
     assert offsets_hold(raw, result.text, result.offsets)
     assert list(result.offsets) == sorted(set(result.offsets))  # strictly increasing: only deletions
     assert normalize(result.text).text == result.text  # idempotent
+
+
+def test_print_and_close_chrome_in_a_row_is_removed_like_a_single_one():
+    raw = "正文。\n【打印】【关闭】\n【打印】 【关闭】\n【打印本页】【关闭窗口】\n【字体：大 中 小】【打印】\n正文二。"
+    assert normalize(raw, only("chrome")).text == "正文。\n正文二。"
+    assert normalize("【聚焦复工复产】重启2020!\n", only("chrome")).text == "【聚焦复工复产】重启2020!\n"
+
+
+def test_a_pattern_that_does_not_compile_or_a_step_unknown_is_refused_when_configured():
+    from jinbiao.annotate.corpus import NormalizationConfigError
+
+    message = (
+        r"^chrome pattern '\(收藏' is not a regular expression \(missing \), unterminated subpattern at position 0\)$"
+    )
+    with pytest.raises(NormalizationConfigError, match=message):
+        NormalizationConfig(chrome_patterns=("(收藏",))
+    with pytest.raises(ValueError, match=r"unknown normalization step\(s\) \['nope'\]"):
+        NormalizationConfig(steps=("nope",))
+    with pytest.raises(NormalizationConfigError, match="min_broken_line must be at least 1, not 0"):
+        NormalizationConfig(min_broken_line=0)

@@ -154,5 +154,10 @@ def gold_from_mentions(
     # the gold writer: it may replace a gold directory, but only whole and only with `overwrite`
     with atomic_directory(output, overwrite=overwrite, gold=True) as tmp:
         for document, spans in aligned:
-            write_gold_document(tmp / f"{document.id}.json", document, spans, annotators=[annotator])
+            try:
+                write_gold_document(tmp / f"{document.id}.json", document, spans, annotators=[annotator])
+            except OSError as error:  # named as the file it would have been, not the temporary
+                reason = error.strerror or type(error).__name__
+                target = Path(output) / f"{document.id}.json"
+                raise MentionError(f"{target}: cannot write ({reason}); nothing was written") from None
     return [Path(output) / f"{document.id}.json" for document, _ in aligned]

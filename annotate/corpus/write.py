@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from jinbiao.gold import Document
+from jinbiao.gold import Document, JinbiaoError
 from jinbiao.gold.atomic import atomic_directory
 
 
@@ -37,6 +37,10 @@ def write_normalized(
     with atomic_directory(out_dir, overwrite=overwrite) as tmp:
         for document in documents:
             for name, content in normalized_files(document).items():
-                (tmp / name).write_text(content, encoding="utf-8")
+                try:
+                    (tmp / name).write_text(content, encoding="utf-8")
+                except OSError as error:  # named as the file it would have been, not the temporary
+                    where, reason = Path(out_dir) / name, error.strerror or type(error).__name__
+                    raise JinbiaoError(f"{where}: cannot write ({reason}); nothing was written") from None
                 written.append(Path(out_dir) / name)
     return written

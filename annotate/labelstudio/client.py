@@ -42,8 +42,21 @@ KEY_HELP = (
 )
 
 
+TITLE_LENGTH = (3, 50)  # Label Studio 1.23's rule for project titles (PROJECT_TITLE_MIN_LEN / MAX_LEN)
+
+
 class LabelStudioError(JinbiaoError):
     """Talking to Label Studio failed; the one-line message says what happened and what to do."""
+
+
+def check_title(title: str) -> None:
+    """Refuse, before any work, a project title Label Studio would refuse."""
+    shortest, longest = TITLE_LENGTH
+    if not shortest <= len(title) <= longest:
+        raise LabelStudioError(
+            f"project title {title!r} has {len(title)} characters; Label Studio wants {shortest} to {longest}: "
+            "choose another title"
+        )
 
 
 def safe_url(url: str) -> str:

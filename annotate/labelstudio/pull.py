@@ -7,14 +7,19 @@ for an export downloaded from the UI (JSON or JSON_MIN). The output directory::
 
     summary.json                  counts that reconcile, files, problems, where every item went
     annotators/<who>.jsonl        one annotation set per annotator (submitted annotations)
+    provenance/<who>.jsonl        per annotation: who made it, who last changed it, the prediction it
+                                  started from, and per span whether it was accepted, changed or drawn
     skipped/<who>.jsonl           skipped (cancelled) annotations, kept apart
     drafts/<who>.jsonl            drafts, kept apart
     predictions/<model>.jsonl     the predictions, one set per model version
     candidate.jsonl               the gold candidate chosen by the policy (not with `all`)
     gold/<doc id>.json            the candidate as gold files (with `write_gold=True`; needs the corpus)
 
-Nothing is written when there are problems, unless `allow_problems`; an existing output
-directory is replaced only with `overwrite`, and then whole (`jinbiao.gold.atomic.atomic_directory`).
+Nothing is written when there are problems, unless `allow_problems` (then a problem region is
+left out and reported, its annotation's other regions written). Spans with whitespace or
+punctuation at an edge are reported in every pull; in the gold files they are problems. An
+existing output directory is replaced only with `overwrite`, and then whole
+(`jinbiao.gold.atomic.atomic_directory`).
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ from jinbiao.gold.progress import progress_bar
 from .client import Connection, LabelStudioError, require_project
 from .export import CATEGORY_DIRS, DEFAULT_POLICY, Problem, PullResult, convert_export, load_export
 from .export.convert import ALL
+from .export.edges import annotation_edges, candidate_items, edge_problems, without_edge_spans
+from .export.records import ACCEPTED, ANNOTATION, CHANGED, DRAWN, UNKNOWN, PlacedItem
 
 SUMMARY_FORMAT = "jinbiao-pull/1"
 SERIALIZATION = {
@@ -83,10 +90,18 @@ class PullReport:
             f"+ {annotations.reported} reported; {counts.skipped.in_export} skipped kept apart; "
             f"drafts: {counts.drafts.written} kept apart, {counts.drafts.reported} reported",
         ]
-        for entry in self.summary["files"]["annotators"]:
+        regions = counts.regions
+        if regions.reported:
             out.append(
-                f"  {entry['name']}: {entry['documents']} documents, {entry['spans']} spans → "
-                f"{self.out_dir / entry['file']}"
+                f"regions of submitted annotations: {regions.in_export} = {regions.written} written "
+                f"+ {regions.reported} reported"
+            )
+        for entry in self.summary["files"]["annotators"]:
+            how = entry.get("how") or {}
+            made = ", ".join(f"{how[k]} {k}" for k in (ACCEPTED, CHANGED, DRAWN, UNKNOWN) if how.get(k))
+            out.append(
+                f"  {entry['name']}: {entry['documents']} documents, {entry['spans']} spans"
+                f"{f' ({made})' if made else ''} → {self.out_dir / entry['file']}"
             )
         candidate = self.summary["candidate"]
         if candidate["file"]:
@@ -97,11 +112,19 @@ class PullReport:
         elif self.result.policy == ALL:
             out.append("gold candidate (all): every annotator set, for adjudication")
         if candidate["missing"]:
-            out.append(f"no candidate for {len(candidate['missing'])} document(s): see summary.json")
+            out.append(f"no candidate for {len(candidate['missing'])} document(s):")
+            out.extend(f"  {doc_id}: {why}" for doc_id, why in list(candidate["missing"].items())[:5])
+            if len(candidate["missing"]) > 5:
+                out.append(f"  and {len(candidate['missing']) - 5} more: see summary.json")
         if self.summary["files"]["gold"]:
             out.append(f"gold files → {self.out_dir / self.summary['files']['gold']}")
         if self.problems:
             out.append(f"{len(self.problems)} problem(s) reported in summary.json")
+        if self.summary["edges"]:
+            out.append(
+                f"{len(self.summary['edges'])} span(s) start or end with whitespace or punctuation: "
+                "see `edges` in summary.json"
+            )
         out.extend(f"note: {word(note.as_error())}" for note in self.result.notes)
         return out
 
@@ -185,6 +208,12 @@ def project_counts(connection: Connection, project_id: int) -> dict[str, int | N
     }
 
 
+def user_emails(connection: Connection) -> dict[int, str]:
+    """Every user of the server by id, to name who last changed an annotation (the export gives an id)."""
+    with connection.call("listing users"):
+        return {int(user.id): str(user.email or user.username) for user in connection.client.users.list()}
+
+
 def _reconcile_with_project(result: PullResult, counts: dict[str, int | None]) -> None:
     """A problem when the export holds fewer (or more) items than the project counts."""
     found = result.totals
@@ -232,7 +261,7 @@ def pull(
     project = require_project(connection, title)
     payload = download_snapshot(connection, int(project.id), timeout=timeout, progress=progress)
     counts = project_counts(connection, int(project.id))
-    result = convert_export(payload, policy=policy, documents=documents)
+    result = convert_export(payload, policy=policy, documents=documents, users=user_emails(connection))
     _reconcile_with_project(result, counts)
     source = {"label_studio": connection.url, "project": title, "project_id": int(project.id)}
     return finish(
@@ -276,16 +305,21 @@ def finish(
     """Refuse on problems (unless allowed), else write everything in one go."""
     if write_gold and result.policy == ALL:
         raise JinbiaoError("gold files need one candidate per document", remedy=Remedy.ONE_CANDIDATE_POLICY)
+    if write_gold:
+        for problem in edge_problems(candidate_items(result)):
+            result.add_problem(problem)
     if result.problems and not allow_problems:
         raise PullFailed(result)
+    if write_gold:
+        without_edge_spans(result)
     summary = build_summary(result, source, counts=counts, write_gold=write_gold)
     files = write_pull(result, out_dir, summary, documents=documents if write_gold else None)
     return PullReport(result, out_dir, summary, files)
 
 
-def _set_entry(annotation_set: AnnotationSet, directory: str) -> dict[str, Any]:
+def _set_entry(annotation_set: AnnotationSet, directory: str, result: PullResult) -> dict[str, Any]:
     meta = annotation_set.meta
-    return {
+    entry = {
         "name": annotation_set.name,
         "who": meta["who"],
         "rank": meta["rank"],
@@ -294,6 +328,25 @@ def _set_entry(annotation_set: AnnotationSet, directory: str) -> dict[str, Any]:
         "documents": len(annotation_set),
         "spans": annotation_set.span_count(),
     }
+    if meta["category"] == ANNOTATION:
+        how: dict[str, int] = {}
+        for placed in set_items(result, annotation_set):
+            for made in placed.hows:
+                how[made] = how.get(made, 0) + 1
+        entry["how"] = dict(sorted(how.items()))
+        entry["provenance"] = f"provenance/{meta['file']}"
+    return entry
+
+
+def set_items(result: PullResult, annotation_set: AnnotationSet) -> list[PlacedItem]:
+    """The written items an annotation set was made of, in document order."""
+    meta = annotation_set.meta
+    found = [
+        p
+        for p in result.items
+        if p.written and p.item.kind == meta["category"] and p.item.who == meta["who"] and p.rank == meta["rank"]
+    ]
+    return sorted(found, key=lambda p: p.doc_id or "")
 
 
 def build_summary(
@@ -304,7 +357,8 @@ def build_summary(
     write_gold: bool = False,
 ) -> dict[str, Any]:
     files: dict[str, Any] = {
-        directory: [_set_entry(s, directory) for s in result.sets[kind]] for kind, directory in CATEGORY_DIRS.items()
+        directory: [_set_entry(s, directory, result) for s in result.sets[kind]]
+        for kind, directory in CATEGORY_DIRS.items()
     }
     candidate = result.candidate
     has_candidate = candidate is not None and len(candidate) > 0
@@ -327,6 +381,7 @@ def build_summary(
             "missing": result.candidate_missing,
         },
         "problems": [p.to_dict() for p in result.problems],
+        "edges": [p.to_dict() for p in annotation_edges(result)],
         "notes": [str(note) for note in result.notes],
         "items": [placed.to_dict() for placed in result.items],
     }
@@ -351,6 +406,12 @@ def write_pull(
             for kind, directory in CATEGORY_DIRS.items():
                 for annotation_set in result.sets[kind]:
                     written.append(write_jsonl(tmp / directory / annotation_set.meta["file"], annotation_set))
+            for annotation_set in result.sets[ANNOTATION]:
+                lines = [json.dumps(p.provenance(), ensure_ascii=False) for p in set_items(result, annotation_set)]
+                path = tmp / "provenance" / annotation_set.meta["file"]
+                path.parent.mkdir(exist_ok=True)
+                path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+                written.append(path)
             candidate = result.candidate
             if candidate is not None and len(candidate):
                 written.append(write_jsonl(tmp / "candidate.jsonl", candidate))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +26,7 @@ from jinbiao.gold import AnnotationSet, Document, JinbiaoError, ValidationError,
 from jinbiao.gold.errors import Remedy
 from jinbiao.gold.progress import progress_bar
 
-from .client import Connection, find_project
+from .client import Connection, check_title, find_project
 from .config import label_config_xml
 from .tasks import document_task, prediction, require_same_text
 
@@ -66,6 +66,7 @@ class PushPlan:
     predictions: list[dict[str, Any]] = field(default_factory=list)  # for tasks that are there
     predictions_present: int = 0  # (document, model version) pairs already in the project
     duplicate_tasks: dict[str, list[int]] = field(default_factory=dict)  # same document and text twice
+    extra_data: Mapping[str, Any] | None = None  # fields every new task's data gets
 
     @property
     def new_task_docs(self) -> list[str]:
@@ -77,7 +78,8 @@ class PushPlan:
 
     def task_batches(self, size: int) -> Iterator[list[dict[str, Any]]]:
         for start in range(0, len(self.new_documents), size):
-            yield [document_task(d, self.prediction_sets) for d in self.new_documents[start : start + size]]
+            batch = self.new_documents[start : start + size]
+            yield [document_task(d, self.prediction_sets, extra=self.extra_data) for d in batch]
 
 
 def check_inputs(documents: Sequence[Document], prediction_sets: Sequence[AnnotationSet]) -> None:
@@ -284,17 +286,21 @@ def push(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool = False,
     on_batch: Callable[[int], None] | None = None,
+    extra_data: Mapping[str, Any] | None = None,
 ) -> PushReport:
     """Create or reuse project `title` and bring `documents` and `prediction_sets` into it.
 
     Pushing the same thing again adds nothing. The first prediction set's model version is what
-    annotators are shown, unless the project already shows one of the versions it has.
+    annotators are shown, unless the project already shows one of the versions it has. New tasks
+    get `extra_data` in their data besides the document (data-manager columns).
     """
+    check_title(title)
     check_batch_size(batch_size)
     check_inputs(documents, prediction_sets)
     project = find_project(connection, title)
     existing = existing_tasks(connection, project.id, with_model_versions=bool(prediction_sets)) if project else []
     plan = plan_push(documents, prediction_sets, existing, new_version=new_version)
+    plan.extra_data = extra_data
     shown_before = getattr(project, "model_version", None) or None
     project, created, replaced = _ensure_project(connection, title, project, force=force, timeout=connection.timeout)
     report = PushReport(

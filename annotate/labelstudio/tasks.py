@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from jinbiao.gold import AnnotationSet, Document, DocumentAnnotations, Span, ValidationError
@@ -53,18 +53,23 @@ def require_same_text(annotation_set: AnnotationSet, found: DocumentAnnotations,
         )
 
 
-def task_data(document: Document) -> dict[str, Any]:
+def task_data(document: Document, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What a task holds: the text, the document's id, source and text hash, and `extra` fields
+    (columns of Label Studio's data manager, such as a team project's agreement)."""
     return {
         "text": document.text,
         "doc_id": document.id,
         "source": document.source,
         "sha256": document.text_sha256,
+        **(extra or {}),
     }
 
 
-def document_task(document: Document, predictions: Iterable[AnnotationSet] = ()) -> dict[str, Any]:
+def document_task(
+    document: Document, predictions: Iterable[AnnotationSet] = (), *, extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """A task for `document`, with one prediction per annotation set that covers it."""
-    task: dict[str, Any] = {"data": task_data(document)}
+    task: dict[str, Any] = {"data": task_data(document, extra)}
     made = []
     for annotation_set in predictions:
         found = annotation_set.documents.get(document.id)

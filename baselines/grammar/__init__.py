@@ -21,6 +21,7 @@ from ..simplified import to_simplified
 from .numerals import chinese_numerals_ok, number_value, numeral_value
 from .patterns import (
     BARE_LARGE_PATTERN,
+    BIG_COUNT_PATTERN,
     CARDINAL_PATTERN,
     DATE_PATTERNS,
     MONEY_PATTERN,
@@ -30,7 +31,7 @@ from .patterns import (
 )
 from .width import fold_width
 
-GRAMMAR_VERSION = "1"
+GRAMMAR_VERSION = "2"  # 2: lunar days, bare years, 三大-counts, Arabic counts never reduplicate
 LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
 # a higher priority wins between candidates of the same length
 PRIORITY = {"PERCENT": 8, "MONEY": 8, "QUANTITY": 7, "TIME": 6, "DATE": 5, "CARDINAL": 1}
@@ -68,6 +69,8 @@ def _count_ok(view: str, start: int, end: int) -> bool:
     if len(figure) == 1 and figure in "两二三四五六七八九十" and _IDIOM_AFTER.match(following):
         return False  # 两手抓, 三心二意
     measure = following[:1]
+    if figure.isascii():
+        return True  # an Arabic figure never reduplicates: 13000个个体经营户 is 13000 + 个
     return not (measure and following[1:2] == measure)  # 一家家, 一条条: reduplication
 
 
@@ -88,6 +91,10 @@ def candidates(view: str) -> Iterator[tuple[int, int, str]]:
     for match in CARDINAL_PATTERN.finditer(view):
         start, end = match.span("num")
         if _accept(view, start, end, "CARDINAL") and _count_ok(view, start, end):
+            yield start, end, "CARDINAL"
+    for match in BIG_COUNT_PATTERN.finditer(view):
+        start, end = match.span()
+        if _accept(view, start, end, "CARDINAL"):
             yield start, end, "CARDINAL"
     for match in BARE_LARGE_PATTERN.finditer(view):
         start, end = match.span()

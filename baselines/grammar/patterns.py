@@ -25,7 +25,10 @@ YEAR_PART = rf"(?:{EARLY}|底|末|上半年|下半年|前[一二三]季度|第?[
 RELATIVE_YEAR = r"(?:今年|去年|明年|前年|后年|上年|当年|次年|翌年|同年)(?!度)"
 HOLIDAY = (
     r"(?:春节假期|春节|除夕|元旦|元宵节|清明节|端午节|中秋节|国庆节|国庆长假|劳动节|圣诞节"
-    rf"|大年三十|大年初[{CN_SMALL}十]|正月初[{CN_SMALL}十]|正月十五)"
+    rf"|大年三十|大年初[{CN_SMALL}十]|正月初[{CN_SMALL}十]|正月十五"
+    # a lunar day alone (我们初一的时候); not a school year (初一学生, 初三年级)
+    rf"|(?<![年月大正])初[{CN_SMALL}十](?![年级学生班中])"
+    r")"
 )
 RELATIVE_DAY = (
     r"(?:今天|昨天|明天|前天|后天|今日|昨日|明日|当天|当日|次日|翌日|近日"
@@ -56,10 +59,13 @@ NOT_AFTER_DURATION = r"(?!级|代|龄|轻|终|底|初|度|份|薪|金|货|利|�
 DURATION = (
     rf"(?:过去|未来|今后|全年)?(?:{FIGURE_RANGE}|半)(?:多|半)?{CALENDAR_UNIT}(?:多|半)?{NOT_AFTER_DURATION}|半个月"
 )
+# a bare year standing alone before an exclamation, a space or the end (重启2020!)
+BARE_YEAR = r"(?<![\d.,])(?:19|20)\d\d(?=[!！?？ \u00a0]|$)"
 DATE_PATTERNS = tuple(
     re.compile(pattern)
     for pattern in (
         ISO_DATE,
+        BARE_YEAR,
         rf"{DATE_ATOM}(?:{RANGE_SEP}{DATE_TAIL})?",
         rf"{MONTH_NUMBER}{RANGE_SEP}{MONTH}",
         DURATION,
@@ -112,6 +118,8 @@ MEASURE = (
     r"|例|宗|员)"
 )
 CARDINAL_PATTERN = re.compile(rf"(?P<num>{FIGURE_RANGE})(?={MEASURE})")
+# a count before 大 + noun: 三大运营商, 十大产业 (not 三大学, 两大会, 五大连池-style names)
+BIG_COUNT_PATTERN = re.compile(rf"(?<![{CN_SMALL}十百千两零〇第])[两{CN_SMALL[1:]}十]{{1,2}}(?=大[\u4e00-\u9fff])(?!大[学会厦型量幅力多约概致小连])")
 # a figure with 万 or 亿 and a digit before it stands alone as a count: 用户数突破十亿, 1.2万
 BARE_LARGE_PATTERN = re.compile(
     rf"(?:\d+(?:\.\d+)?|[{CN_SMALL}两十][{CN_SMALL}两零〇十百千]*(?:点[{CN_SMALL}零〇]+)?)[余多]?(?:万亿|亿|万)[余多]?"

@@ -21,9 +21,10 @@ import ahocorasick
 
 from ..simplified import to_simplified
 from .abbreviations import ABBREVIATIONS, find_abbreviations
-from .sources import SOURCES, source_versions
+from .sources import SOURCES, jieba_geographic, source_versions
 
-PLACES_VERSION = "1"
+MIDDLE_DOTS = "·•・"  # the middle dots that join the parts of a foreign name
+PLACES_VERSION = "2"  # 2: geographic features, ambiguous names dropped, places inside foreign names skipped
 
 
 @dataclass
@@ -34,12 +35,19 @@ class Gazetteer:
     _automaton: ahocorasick.Automaton | None = None
 
     @classmethod
-    def build(cls) -> Gazetteer:
+    def build(cls, corrections: bool = True) -> Gazetteer:
+        """The gazetteer of every source; with `corrections` (the default) less the ambiguous names
+        and with the confirmed two-character geographic names (`derive`, from MSRA training data)."""
+        from .derived import AMBIGUOUS, GEOGRAPHIC
+
         labels: dict[str, str] = {}
         origins: dict[str, str] = {}
+        confirmed = GEOGRAPHIC if corrections else frozenset()
         for source, names in SOURCES:
-            for name, label in names():
-                if name not in labels:  # an earlier source keeps its label
+            found = jieba_geographic(confirmed) if names is jieba_geographic else names()
+            for name, label in found:
+                # an earlier source keeps its label
+                if name not in labels and not (corrections and name in AMBIGUOUS):
                     labels[name], origins[name] = label, source
         return cls(labels, origins, source_versions())
 
@@ -59,13 +67,32 @@ class Gazetteer:
         found: list[tuple[int, int, str]] = []
         if self.labels:
             for end, (length, label) in self.automaton.iter_long(view):
-                found.append((end + 1 - length, end + 1, label))
+                start = end + 1 - length
+                if not inside_transliterated_name(view, start, end + 1):
+                    found.append((start, end + 1, label))
         if abbreviations:
             taken = [False] * len(view)
             for start, end, _ in found:
                 taken[start:end] = [True] * (end - start)
             found.extend(span for span in find_abbreviations(view) if not any(taken[span[0] : span[1]]))
         return sorted(found)
+
+
+def inside_transliterated_name(view: str, start: int, end: int) -> bool:
+    """Whether `view[start:end]` is a strict part of a foreign name joined by a middle dot: a run of
+    transliteration characters (`derived.TRANSLITERATION`) that touches a dot (纽埃 in 埃马纽埃尔·马克龙)."""
+    from .derived import TRANSLITERATION
+
+    if not all(char in TRANSLITERATION for char in view[start:end]):
+        return False
+    left, right = start, end
+    while left > 0 and view[left - 1] in TRANSLITERATION:
+        left -= 1
+    while right < len(view) and view[right] in TRANSLITERATION:
+        right += 1
+    if (left, right) == (start, end):
+        return False
+    return (left > 0 and view[left - 1] in MIDDLE_DOTS) or (right < len(view) and view[right] in MIDDLE_DOTS)
 
 
 @lru_cache(maxsize=1)
@@ -92,11 +119,13 @@ def find_places(text: str) -> list[tuple[int, int, str]]:
 
 __all__ = [
     "ABBREVIATIONS",
+    "MIDDLE_DOTS",
     "PLACES_VERSION",
     "Gazetteer",
     "default_gazetteer",
     "find_abbreviations",
     "find_places",
+    "inside_transliterated_name",
     "iter_places",
     "place_label",
 ]

@@ -8,6 +8,7 @@
 | babel (CLDR, locale zh) | continents and macro-regions (亚洲, 东南亚, 拉丁美洲) | LOC |
 | babel (CLDR, locale zh) | time-zone exemplar cities (巴黎, 纽约, 莫斯科) | GPE; islands (…岛) LOC |
 | cpca (2020 administrative division codes) | every Chinese province, prefecture and county | GPE |
+| jieba's dictionary (``ns`` words) | rivers, lakes, seas, mountains, islands (长江, 地中海) | LOC |
 
 Short forms are derived by rule, never typed. A province or prefecture (adcode ending in 00)
 loses 省 / 市 / 特别行政区 / 自治区 (cpca's own rule) or 自治州 / 盟 / 地区 with the nationality
@@ -20,6 +21,13 @@ ordinary word (城区, 矿区, 郊区) is dropped. Foreign subdivisions (ISO 316
 their 省 / 州 / 市 / 区 / 县 stripped, only when three characters or more remain: their
 two-character translations are too often ordinary words (高原, 海湾, 滨海 are states of Nigeria,
 Sierra Leone, Liberia …).
+
+Geographic features come from jieba's dictionary: words it tags as places (``ns``) that end in a
+geographic head (江 河 湖 海 洋 山 岛 峡 湾 岭 峰, 高原, 盆地, 平原, 半岛, 群岛, 山脉, 流域, 沙漠, 海峡).
+Those of three characters or more are kept unless the part before the head holds another head
+(逾山越海, 火海刀山 and other idioms); two-character ones (江湖, 大海, 长江) are kept only when the
+MSRA training sentences confirm them (`derive.confirmed_geographic_names`, committed in
+`derived.GEOGRAPHIC`).
 """
 
 from __future__ import annotations
@@ -39,6 +47,11 @@ CHINA_SUFFIX = re.compile(r"(?:[省市]|特别行政区|自治区)$")
 PREFECTURE_SUFFIX = re.compile(r"(?:地区|盟)$")
 COUNTY_SUFFIX = re.compile(r"[县区市旗]$")
 FOREIGN_SUFFIX = re.compile(r"[省州市区县]$")
+GEOGRAPHIC_HEADS = (
+    "高原", "盆地", "平原", "半岛", "群岛", "山脉", "流域", "沙漠", "海峡",
+    "江", "河", "湖", "海", "洋", "山", "岛", "峡", "湾", "岭", "峰",
+)  # fmt: skip
+HEAD_CHARACTERS = frozenset("江河湖海洋山岛峡湾岭峰")
 
 
 def package_dir(name: str) -> Path:
@@ -157,6 +170,29 @@ def china_divisions() -> Iterator[tuple[str, str]]:
                 yield short, "GPE"
 
 
+def geographic_candidates() -> Iterator[str]:
+    """jieba's place words (``ns``) that end in a geographic head, idioms left out (see the module docstring)."""
+    for word, tag in sorted(_jieba_tags().items()):
+        if tag != "ns" or len(word) < 2:
+            continue
+        head = next((h for h in GEOGRAPHIC_HEADS if word.endswith(h)), None)
+        if head is None or len(word) == len(head) or HEAD_CHARACTERS & set(word[: -len(head)]):
+            continue
+        yield word
+
+
+def jieba_geographic(confirmed: frozenset[str] | None = None) -> Iterator[tuple[str, str]]:
+    """Geographic features (LOC): three characters or more, and the two-character ones in `confirmed`
+    (default: `derived.GEOGRAPHIC`)."""
+    if confirmed is None:
+        from .derived import GEOGRAPHIC
+
+        confirmed = GEOGRAPHIC
+    for word in geographic_candidates():
+        if len(word) >= 3 or word in confirmed:
+            yield word, "LOC"
+
+
 # in precedence order: a name found in an earlier source keeps that source's label
 SOURCES = (
     ("cpca", china_divisions),
@@ -164,6 +200,7 @@ SOURCES = (
     ("pycountry:iso3166-2", pycountry_subdivisions),
     ("cldr:territories", cldr_territories),
     ("cldr:cities", cldr_cities),
+    ("jieba:geographic", jieba_geographic),
 )
 
 

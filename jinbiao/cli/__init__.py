@@ -14,6 +14,7 @@ import argparse
 import errno
 import importlib
 import os
+import re
 import sys
 import tempfile
 import time
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from jinbiao import __version__
+from jinbiao.gold.atomic import TMP_MARK
 from jinbiao.gold.errors import JinbiaoError
 from jinbiao.gold.paths import workspace_dir
 
@@ -32,6 +34,7 @@ from .errors import describe
 COMMAND_MODULES = (
     "jinbiao.cli.corpus",
     "jinbiao.cli.studio",
+    "jinbiao.cli.team",
     "jinbiao.cli.scoring",
     "jinbiao.cli.gold_check",
     "jinbiao.cli.train",
@@ -138,9 +141,14 @@ _OS_REMEDIES = {
 }
 
 
+_TEMPORARY = re.compile(rf"(^|/)\.([^/]+){re.escape(TMP_MARK)}\d+(\.old)?(?=/|$)")
+
+
 def _os_error(error: OSError) -> str:
-    """An error of the file system in one line: where, what, and what to do."""
-    where = ": ".join(str(name) for name in (error.filename, error.filename2) if name is not None)
+    """An error of the file system in one line: where (the output, not its temporary beside it),
+    what, and what to do."""
+    names = [_TEMPORARY.sub(r"\1\2", str(name)) for name in (error.filename, error.filename2) if name is not None]
+    where = ": ".join(dict.fromkeys(names))
     reason = error.strerror or str(error) or type(error).__name__
     remedy = _OS_REMEDIES.get(error.errno or 0)
     message = f"{where}: {reason}" if where else reason

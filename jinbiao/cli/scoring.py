@@ -11,7 +11,7 @@ from typing import Any
 
 from jinbiao.gold import JinbiaoError
 
-from .common import check_writable, non_negative_int, positive_int, probability, write_output
+from .common import check_output_dir, check_writable, non_negative_int, positive_int, probability, write_output
 
 SCHEME_CHOICES = ("strict", "exact", "partial", "type", "chars", "all")
 FORMAT_CHOICES = ("text", "csv", "json", "markdown")
@@ -186,7 +186,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     board.add_argument("--scheme", choices=SCHEME_CHOICES[:-1], default=DEFAULT_SCHEME, help="ranking scheme")
     board.add_argument("--method", choices=("permutation", "bootstrap"), default=DEFAULT_METHOD, help="paired test")
     board.add_argument("--units", choices=("document", "paragraph"), default=DEFAULT_UNITS, help="resampling units")
-    board.add_argument("--n-resamples", type=int, default=DEFAULT_N_RESAMPLES, help="resamples for CIs and tests")
+    board.add_argument(
+        "--n-resamples", type=positive_int, default=DEFAULT_N_RESAMPLES, help="resamples for CIs and tests"
+    )
     board.add_argument("--seed", type=int, default=DEFAULT_SEED)
     _prediction_options(board)
     board.set_defaults(handler=run_leaderboard_command)
@@ -344,6 +346,8 @@ def _systems(args: argparse.Namespace) -> dict:
 def run_leaderboard_command(args: argparse.Namespace) -> int:
     from jinbiao.leaderboard import run_leaderboard
 
+    if not args.no_write:
+        check_output_dir(args.output, overwrite=True)  # results/ is rewritten on every run
     run = _with_warnings(
         "leaderboard",
         lambda: run_leaderboard(

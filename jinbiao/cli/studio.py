@@ -143,10 +143,11 @@ def _prediction_sets(args: argparse.Namespace, documents: Sequence[Document]) ->
 
 def cmd_push(args: argparse.Namespace) -> int:
     from jinbiao.annotate.corpus import load_corpus
-    from jinbiao.annotate.labelstudio.client import connect
+    from jinbiao.annotate.labelstudio.client import check_title, connect
     from jinbiao.annotate.labelstudio.push import check_batch_size, push
     from jinbiao.gold.paths import ARTICLES_DIR
 
+    check_title(args.project)
     check_batch_size(args.batch_size)
     documents = load_corpus(args.corpus or [ARTICLES_DIR])
     sets = _prediction_sets(args, documents)

@@ -6,42 +6,19 @@ from __future__ import annotations
 import json
 
 import pytest
+from scoring_fixture import TEXT1, TEXT2, make_files, run
 from seqeval.metrics import f1_score
 
-from jinbiao.cli import main
-from jinbiao.gold import AnnotationSet, Document, write_gold_document, write_jsonl
-
-TEXT1 = "张三在北京工作。\n李四去了上海市政府开会。"
-TEXT2 = "王五在广州。"
+from jinbiao.gold import AnnotationSet, Document, write_jsonl
 
 
 @pytest.fixture
 def files(tmp_path):
-    d1, d2 = Document("d1", TEXT1), Document("d2", TEXT2)
-    gold = tmp_path / "gold"
-    write_gold_document(
-        gold / "d1.json",
-        d1,
-        [d1.span(0, 2, "PERSON"), d1.span(3, 5, "GPE"), d1.span(9, 11, "PERSON"), d1.span(13, 18, "ORG")],
-    )
-    write_gold_document(gold / "d2.json", d2, [d2.span(0, 2, "PERSON"), d2.span(3, 5, "GPE")])
-    pred = AnnotationSet("sys", kind="baseline", version="1")
-    pred.add_document(
-        d1, [d1.span(0, 2, "PERSON"), d1.span(3, 5, "LOC"), d1.span(9, 10, "PERSON"), d1.span(13, 18, "ORG")]
-    )
-    pred.add_document(d2, [d2.span(0, 2, "PERSON"), d2.span(3, 5, "GPE")])
-    write_jsonl(tmp_path / "pred.jsonl", pred)
-    return tmp_path
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return make_files(tmp_path)
 
 
 def test_score_prints_one_concise_strict_row_by_default(files, capsys):
-    code, out, err = run(capsys, "score", "--gold", files / "gold", "--pred", files / "pred.jsonl")
+    code, out, _err = run(capsys, "score", "--gold", files / "gold", "--pred", files / "pred.jsonl")
     assert code == 0
     lines = out.splitlines()
     assert len(lines) == 2
@@ -112,11 +89,12 @@ def test_a_model_scored_on_its_own_training_documents_is_refused_without_the_fla
 
 def test_intervals_over_few_documents_carry_a_caution_in_every_format(files, capsys):
     args = ["score", "--gold", files / "gold", "--pred", files / "pred.jsonl", "--ci", "--n-resamples", "50"]
-    code, out, err = run(capsys, *args)
+    code, out, _ = run(capsys, *args)
+    assert code == 0
     assert "caution: bootstrap over only 2 documents (fewer than 20): the interval is too narrow" in out
-    code, out, err = run(capsys, *args, "--to", "json")
+    _, out, _ = run(capsys, *args, "--to", "json")
     assert json.loads(out)[0]["caution"].startswith("bootstrap over only 2 documents")
-    code, out, err = run(capsys, *args, "--html", files / "r.html", "--confidence", "0.9", "--units", "paragraph")
+    _, out, _ = run(capsys, *args, "--html", files / "r.html", "--confidence", "0.9", "--units", "paragraph")
     page = (files / "r.html").read_text(encoding="utf-8")
     assert "90% bootstrap CIs over paragraphs" in page and "Caution: bootstrap over only 3 paragraphs" in page
 

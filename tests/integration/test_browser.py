@@ -9,21 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, Server
+from browser import launch, login
+from helpers import Server
 
 from jinbiao.annotate.labelstudio.push import push
 from jinbiao.gold import AnnotationSet, Document
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HIGHLIGHT_CLASS = re.compile(r"\bhtx-highlight-(\S+)-\d+\b")
 
 
@@ -65,14 +56,10 @@ def test_every_prediction_region_is_highlighted_over_exactly_its_text(
     shots = tmp_path / "screenshots"
     shots.mkdir()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-            page.goto(f"{server.url}/user/login/")
-            page.fill("input[name=email]", server.credentials.username)
-            page.fill("input[name=password]", server.credentials.password)
-            page.click("button[type=submit]")
-            page.wait_for_url(re.compile(r"^(?!.*/user/login).*$"), timeout=60_000)
+            login(page, server.url, server.credentials.username, server.credentials.password)
             for doc_id, task in tasks.items():
                 expected = {r["id"]: r["value"]["text"] for r in task.predictions[0].result}
                 page.goto(f"{server.url}/projects/{report.project_id}/data?task={task.id}")

@@ -3,16 +3,24 @@
 Pure: no network, no files written. Every task is checked (it has `data.text` and `data.doc_id`,
 its `data.sha256` hashes its text, the text is the document's), and every item's spans with the
 contract's own checks (`jinbiao.gold.span_problems`: inside the text, `text` matching, a label of
-the schema, no overlap). An item with any problem is reported, never written in part; everything
-else is sorted into sets, so that every annotation of the export is either written or reported:
+the schema, no overlap). A region is read by its offsets: Label Studio writes a line break inside
+a selection into `value.text` as a backslash and `n`, which is the text it covers, escaped. A
+region with a problem is reported alone and left out; the item's other regions are written. An
+item is reported whole only when its task has a problem or its `result` cannot be read. So every
+annotation of the export is either written or reported, and every region of one too:
 
 * one set per annotator (by user) of submitted annotations; skipped (cancelled) annotations and
   drafts in sets of their own, kept apart; predictions in one set per model version;
 * when one annotator has several annotations of one document (Label Studio allows it), the most
   recent is in the annotator's set and the earlier ones in extra sets ranked 2, 3, …;
 * the gold candidate, by policy: `latest` (per document, the most recently updated submitted
-  annotation of anyone), `ground-truth` (the one marked ground truth in Label Studio), or `all`
-  (no single candidate: every annotator set is one, for adjudication).
+  annotation, when one annotator annotated it or all its annotators agree exactly; a document whose
+  annotators differ gets no candidate, never a silent winner: adjudicate it), `ground-truth` (the
+  one marked ground truth in Label Studio), or `all` (no single candidate: every annotator set is
+  one, for adjudication).
+
+Human spans carry who made them (`Span.origin`, the annotator) and no score; `PlacedItem.provenance`
+says who last changed them and whether each was accepted from a pre-annotation, changed or drawn.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from jinbiao.gold import (
@@ -80,11 +88,13 @@ def convert_export(
     policy: str = DEFAULT_POLICY,
     documents: Iterable[Document] | None = None,
     labels: frozenset[str] | set[str] = LABEL_SET,
+    users: Mapping[int, str] | None = None,
 ) -> PullResult:
-    """Check and sort a parsed export (JSON or JSON_MIN) into annotation sets; see the module doc."""
+    """Check and sort a parsed export (JSON or JSON_MIN) into annotation sets; see the module doc.
+    `users` maps user ids to emails (for who last changed an annotation)."""
     if policy not in POLICIES:
         raise JinbiaoError(f"unknown policy {policy!r}; choose one of: {', '.join(POLICIES)}")
-    export = read_export(payload)
+    export = read_export(payload, users=users)
     corpus = {d.id: d for d in documents} if documents is not None else None
     held, by_doc, problems = _task_documents(export.tasks, corpus)
     checked = [
@@ -202,6 +212,27 @@ def _against_newest(sound: Sequence[_TaskText], problems: list[Problem]) -> dict
 # ------------------------------------------------------------------------------------ items
 
 
+def escape_line_breaks(text: str) -> str:
+    """`text` as Label Studio writes a selection into `value.text`: each line feed and carriage
+    return as a backslash and `n`."""
+    return LINE_BREAK.sub(r"\\n", text)
+
+
+LINE_BREAK = re.compile(r"[\r\n]")
+
+
+def read_by_offsets(region: Region, text: str) -> Region:
+    """The region with its span's text taken from `text` when its `value.text` is that text with
+    the line breaks escaped (a selection across a line break); otherwise unchanged."""
+    span = region.span
+    if span is None or not (0 <= span.start < span.end <= len(text)):
+        return region
+    covered = text[span.start : span.end]
+    if covered != span.text and escape_line_breaks(covered) == span.text:
+        return replace(region, span=replace(span, text=covered))
+    return region
+
+
 def _check_item(
     item: Item,
     task: ExportTask,
@@ -209,40 +240,47 @@ def _check_item(
     labels: frozenset[str] | set[str],
     problems: list[Problem],
 ) -> PlacedItem:
-    """The item's spans, checked on its document's text with the contract's checks; its problems
-    go to `problems`, in the order of its regions."""
+    """The item's spans, checked on its document's text with the contract's checks. A region with a
+    problem is reported (in the order of the regions) and left out; the others are kept."""
     if document is None:
         return PlacedItem(item, task.doc_id, reported="task problem")
-    reported = PlacedItem(item, document.doc_id, reported="region problem")
 
     def report(region_id: str | None, reason: str) -> None:
         problems.append(Problem(item.task_id, reason, document.doc_id, item.kind, item.item_id, item.who, region_id))
 
     if item.unreadable is not None:
         report(None, item.unreadable)
-        return reported
-    spans = sort_spans([region.span for region in item.regions if region.span is not None])
-    errors = span_problems(document.text, spans, labels=labels)
-    if not errors and len(spans) == len(item.regions):
-        return PlacedItem(item, document.doc_id, document, spans)
-    reasons: dict[int | None, list[str]] = defaultdict(list)  # region position → its problems
-    for n, region in enumerate(item.regions):
+        return PlacedItem(item, document.doc_id, reported="unreadable")
+    regions = [read_by_offsets(region, document.text) for region in item.regions]
+    sound = [region.span for region in regions if region.span is not None]
+    reasons: dict[int, list[str]] = defaultdict(list)  # region position → its problems
+    for n, region in enumerate(regions):
         if region.reason is not None:
             reasons[n].append(region.reason)
-    for error in errors:
-        reasons[_region_of(item.regions, error.span)].append(str(error))
-    for n in sorted(reasons, key=lambda n: -1 if n is None else n):
+    for error in span_problems(document.text, sound, labels=labels):
+        reasons[_region_of(regions, error.span)].append(str(error))
+    for n in sorted(reasons):
         for reason in reasons[n]:
-            report(None if n is None else item.regions[n].region_id, reason)
-    return reported
+            report(regions[n].region_id, reason)
+    fine = {id(region.span): region for n, region in enumerate(regions) if n not in reasons and region.span is not None}
+    kept = [fine[id(span)] for span in sort_spans([region.span for region in fine.values()])]
+    return PlacedItem(
+        item,
+        document.doc_id,
+        document,
+        [region.span for region in kept],
+        hows=[region.how for region in kept],
+        region_ids=[region.region_id for region in kept],
+        dropped=[regions[n].region_id for n in sorted(reasons)],
+    )
 
 
-def _region_of(regions: Sequence[Region], span: Span | None) -> int | None:
+def _region_of(regions: Sequence[Region], span: Span | None) -> int:
     """The position of the region whose span a problem names: that very span, else the last equal one."""
     for n, region in enumerate(regions):
         if region.span is span:
             return n
-    return next((n for n in reversed(range(len(regions))) if span is not None and regions[n].span == span), None)
+    return next(n for n in reversed(range(len(regions))) if span is not None and regions[n].span == span)
 
 
 # ------------------------------------------------------------------------------------- sets
@@ -322,16 +360,39 @@ def _candidate(policy: str, checked: Sequence[CheckedTask]) -> tuple[AnnotationS
         if not found:
             missing[doc_id] = "no submitted annotation" if policy == LATEST else "no annotation marked ground truth"
             continue
-        winner = max(found, key=lambda p: p.item.recency)
+        winner, why_none = _winner(found) if policy == LATEST else (max(found, key=lambda p: p.item.recency), None)
+        if winner is None:
+            missing[doc_id] = why_none or ""
+            continue
         if not winner.written:
             missing[doc_id] = f"its {policy} annotation ({winner.item.item_id}) has problems"
             continue
         document = documents[doc_id]
         result.add(DocumentAnnotations(doc_id, document.text_sha256, winner.spans, document.text))
         item = winner.item
-        result.meta["items"].append({"doc_id": doc_id, "task_id": item.task_id, "id": item.item_id, "who": item.who})
+        agreeing = sorted({p.item.who for p in found if p.written and p.rank == 1})
+        chosen = {"doc_id": doc_id, "task_id": item.task_id, "id": item.item_id, "who": item.who}
+        if policy == LATEST and len(agreeing) > 1:
+            chosen["agreed_by"] = agreeing
+        result.meta["items"].append(chosen)
         missing.pop(doc_id, None)
     return result, dict(sorted(missing.items()))
+
+
+def _winner(found: Sequence[PlacedItem]) -> tuple[PlacedItem | None, str | None]:
+    """`latest` for one document: the most recent annotation of its one annotator, or of its
+    annotators when they all agree exactly; none when they differ (that is for adjudication)."""
+    latest = max(found, key=lambda p: p.item.recency)
+    newest_by_who: dict[str, PlacedItem] = {}
+    for placed in sorted(found, key=lambda p: p.item.recency):
+        newest_by_who[placed.item.who] = placed
+    if len(newest_by_who) == 1:
+        return latest, None
+    versions = {tuple(s.key for s in p.spans) for p in newest_by_who.values() if p.written}
+    if len(versions) == 1 and all(p.written for p in newest_by_who.values()):
+        return newest_by_who[latest.item.who], None
+    who = ", ".join(sorted(newest_by_who))
+    return None, f"its {len(newest_by_who)} annotators differ ({who}): adjudicate, or mark one annotation ground truth"
 
 
 # ----------------------------------------------------------------------------- counts, notes
@@ -353,7 +414,14 @@ def _count(
             counts.written += 1
         else:
             counts.reported += 1
+    regions = ItemCounts()
+    for entry in placed:
+        if entry.item.kind == ANNOTATION:
+            regions.in_export += len(entry.item.regions)
+            regions.written += len(entry.spans)
+            regions.reported += len(entry.item.regions) - len(entry.spans)
     return Counts(
+        regions=regions,
         tasks=len(export.tasks),
         tasks_with_problems=len({p.task_id for p in problems if p.task_id is not None}),
         documents=len(by_doc),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -61,36 +63,40 @@ def detect_format(payload: Any) -> str:
     )
 
 
-def read_export(payload: Any) -> Export:
-    """The tasks of a parsed JSON or JSON_MIN export, with their items and regions."""
+def read_export(payload: Any, *, users: Mapping[int, str] | None = None) -> Export:
+    """The tasks of a parsed JSON or JSON_MIN export, with their items and regions. `users` maps
+    user ids to emails, for the exports that name users by id only."""
     fmt = detect_format(payload)
-    return Export(fmt, _read_json(payload) if fmt == JSON else _read_json_min(payload))
+    users = users or {}
+    return Export(fmt, _read_json(payload, users) if fmt == JSON else _read_json_min(payload, users))
 
 
 # ------------------------------------------------------------------------------------ JSON
 
 
-def _read_json(payload: list[Any]) -> list[ExportTask]:
+def _read_json(payload: list[Any], users: Mapping[int, str]) -> list[ExportTask]:
     tasks = []
     for record in payload:
         if not isinstance(record, dict):
             tasks.append(ExportTask(None, None))
             continue
         task = ExportTask(_int_or_none(record.get("id")), record.get("data"))
+        versions = _prediction_versions(record)
         for annotation in record.get("annotations") or []:
             if not isinstance(annotation, dict):
                 task.listed_by_id.annotations += 1
                 continue
-            who, user_id = _user(annotation.get("completed_by"))
+            who, user_id = _user(annotation.get("completed_by"), users)
             kind = SKIPPED if annotation.get("was_cancelled") else ANNOTATION
-            task.items.append(
-                _item(kind, task.task_id, annotation, who, user_id, ground_truth=bool(annotation.get("ground_truth")))
+            item = _item(
+                kind, task.task_id, annotation, who, user_id, ground_truth=bool(annotation.get("ground_truth"))
             )
+            task.items.append(_with_history(item, annotation, users, versions))
         for draft in record.get("drafts") or []:
             if not isinstance(draft, dict):
                 task.listed_by_id.drafts += 1
                 continue
-            who, user_id = _draft_user(draft)
+            who, user_id = _draft_user(draft, users)
             task.items.append(_item(DRAFT, task.task_id, draft, who, user_id))
         for prediction in record.get("predictions") or []:
             if not isinstance(prediction, dict):
@@ -102,10 +108,34 @@ def _read_json(payload: list[Any]) -> list[ExportTask]:
     return tasks
 
 
+def _prediction_versions(record: dict[str, Any]) -> dict[int, str]:
+    """The model version of each prediction of a task (by prediction id), as far as the export says."""
+    versions: dict[int, str] = {}
+    for prediction in record.get("predictions") or []:
+        if isinstance(prediction, dict) and _int_or_none(prediction.get("id")) is not None:
+            versions[prediction["id"]] = str(prediction.get("model_version") or "undefined")
+    for annotation in record.get("annotations") or []:
+        nested = annotation.get("prediction") if isinstance(annotation, dict) else None
+        if isinstance(nested, dict) and _int_or_none(nested.get("id")) is not None:
+            versions.setdefault(nested["id"], str(nested.get("model_version") or "undefined"))
+    return versions
+
+
+def _with_history(
+    item: Item, annotation: dict[str, Any], users: Mapping[int, str], versions: Mapping[int, str]
+) -> Item:
+    """The item with who last changed it and the prediction it started from."""
+    updated_by = annotation.get("updated_by")
+    changed_by = _user(updated_by, users)[0] if updated_by not in (None, "") else None
+    parent = _int_or_none(annotation.get("parent_prediction"))
+    started = versions.get(parent, f"prediction {parent}") if parent is not None else None
+    return replace(item, updated_by=changed_by, parent_prediction=parent, started_from=started)
+
+
 def _item(
     kind: str, task_id: int | None, record: dict[str, Any], who: str, user_id: int | None, *, ground_truth: bool = False
 ) -> Item:
-    regions, unreadable = _read_regions(record.get("result"), who)
+    regions, unreadable = _read_regions(record.get("result"), who, keep_score=kind == PREDICTION)
     return Item(
         kind,
         task_id,
@@ -120,16 +150,20 @@ def _item(
     )
 
 
-def _read_regions(result: Any, origin: str | None = None) -> tuple[tuple[Region, ...], str | None]:
-    """The regions of one item's `result` (spans made by `origin`), or why `result` is unreadable."""
+def _read_regions(
+    result: Any, origin: str | None = None, *, keep_score: bool = False
+) -> tuple[tuple[Region, ...], str | None]:
+    """The regions of one item's `result` (spans made by `origin`), or why `result` is unreadable.
+    Only predictions keep a region's score: a person's span carries none, even one accepted or
+    changed from a prediction (Label Studio copies the model's score along)."""
     if result is None:
         return (), None
     if not isinstance(result, list):
         return (), f"`result` is a {type(result).__name__}, not a list of regions"
-    return tuple([_region(region, index, origin) for index, region in enumerate(result)]), None
+    return tuple([_region(region, index, origin, keep_score) for index, region in enumerate(result)]), None
 
 
-def _region(region: Any, index: int, origin: str | None) -> Region:
+def _region(region: Any, index: int, origin: str | None, keep_score: bool = False) -> Region:
     if not isinstance(region, dict):
         return Region(f"#{index}", reason=f"not a region but a {type(region).__name__}")
     region_id = str(region["id"]) if region.get("id") else f"#{index}"
@@ -140,8 +174,10 @@ def _region(region: Any, index: int, origin: str | None) -> Region:
             reason=f"a {kind!r} result from {from_name!r} to {to_name!r}; the labeling config has only "
             f"Labels {FROM_NAME!r} on Text {TO_NAME!r}",
         )
-    score = region.get("score")
-    return _labels_value(region.get("value"), region_id, origin, float(score) if type(score) in (int, float) else None)
+    score = region.get("score") if keep_score else None
+    made = region.get("origin")
+    found = _labels_value(region.get("value"), region_id, origin, float(score) if type(score) in (int, float) else None)
+    return replace(found, origin=made if isinstance(made, str) else None)
 
 
 def _labels_value(value: Any, region_id: str, origin: str | None, score: float | None = None) -> Region:
@@ -165,7 +201,7 @@ def _labels_value(value: Any, region_id: str, origin: str | None, score: float |
 # -------------------------------------------------------------------------------- JSON_MIN
 
 
-def _read_json_min(payload: list[Any]) -> list[ExportTask]:
+def _read_json_min(payload: list[Any], users: Mapping[int, str]) -> list[ExportTask]:
     """JSON_MIN has one record per annotation (skipped ones and drafts left out), task data
     flattened into it, and regions as bare values under the control's name, without ids."""
     tasks: list[ExportTask] = []
@@ -184,7 +220,7 @@ def _read_json_min(payload: list[Any]) -> list[ExportTask]:
                 by_id[task_id] = task
         if record.get("annotation_id") is None:
             continue  # a task without annotations
-        who, user_id = _user(record.get("annotator"))
+        who, user_id = _user(record.get("annotator"), users)
         values = record.get(FROM_NAME)
         values = [] if values is None else values
         if isinstance(values, list):
@@ -214,24 +250,25 @@ def _int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _user(completed_by: Any) -> tuple[str, int | None]:
-    """(annotator name, user id): the email when the export has it, else `user-<id>`."""
+def _user(completed_by: Any, users: Mapping[int, str] | None = None) -> tuple[str, int | None]:
+    """(annotator name, user id): the email when the export (or `users`) has it, else `user-<id>`."""
+    users = users or {}
     if isinstance(completed_by, dict):
         user_id = _int_or_none(completed_by.get("id"))
-        email = completed_by.get("email")
+        email = completed_by.get("email") or (users.get(user_id) if user_id is not None else None)
         if email:
             return str(email), user_id
         return (f"user-{user_id}" if user_id is not None else "unknown"), user_id
     if isinstance(completed_by, bool):
         return "unknown", None
     if isinstance(completed_by, int):
-        return f"user-{completed_by}", completed_by
+        return users.get(completed_by, f"user-{completed_by}"), completed_by
     if isinstance(completed_by, str) and completed_by:
         return completed_by, None
     return "unknown", None
 
 
-def _draft_user(draft: dict[str, Any]) -> tuple[str, int | None]:
+def _draft_user(draft: dict[str, Any], users: Mapping[int, str] | None = None) -> tuple[str, int | None]:
     name = draft.get("user")
     user_id = None
     created = draft.get("created_username")
@@ -240,4 +277,4 @@ def _draft_user(draft: dict[str, Any]) -> tuple[str, int | None]:
         user_id = int(tail) if tail.isdigit() else None
     if isinstance(name, str) and name:
         return name, user_id
-    return _user(user_id)
+    return _user(user_id, users)

@@ -19,6 +19,13 @@ DRAFT = "draft"
 PREDICTION = "prediction"
 CATEGORY_DIRS = {ANNOTATION: "annotators", SKIPPED: "skipped", DRAFT: "drafts", PREDICTION: "predictions"}
 
+# how a human span came about, from Label Studio's `origin` of its region
+ACCEPTED = "accepted"  # a pre-annotation taken as it was ("prediction")
+CHANGED = "changed"  # a pre-annotation moved or relabelled ("prediction-changed")
+DRAWN = "drawn"  # drawn by the annotator ("manual")
+UNKNOWN = "unknown"  # the export does not say (JSON_MIN, or a region made through the API without `origin`)
+HOW_BY_ORIGIN = {"prediction": ACCEPTED, "prediction-changed": CHANGED, "manual": DRAWN}
+
 
 # ------------------------------------------------------------------------------------- read
 
@@ -30,6 +37,12 @@ class Region:
     region_id: str  # the region's id, or `#<position>` when the export gives none
     span: Span | None = None
     reason: str | None = None
+    origin: str | None = None  # Label Studio's `origin` of the region: prediction, prediction-changed, manual
+
+    @property
+    def how(self) -> str:
+        """accepted, changed, drawn or unknown (see `HOW_BY_ORIGIN`)."""
+        return HOW_BY_ORIGIN.get(self.origin or "", UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,9 @@ class Item:
     ground_truth: bool = False
     updated_at: str = ""
     created_at: str = ""
+    updated_by: str | None = None  # who last changed it (Label Studio's `updated_by`), when the export says
+    parent_prediction: int | None = None  # the prediction it started from, if any
+    started_from: str | None = None  # that prediction's model version, when the export holds it
 
     @property
     def recency(self) -> tuple[str, int]:
@@ -169,13 +185,33 @@ class PlacedItem:
     doc_id: str | None
     document: TaskDocument | None = None  # the document its spans are on, when it is written
     spans: list[Span] = field(default_factory=list)
-    reported: str | None = None  # why it was reported: "task problem" or "region problem"
+    reported: str | None = None  # why it was reported whole: "task problem" or "unreadable"
     set_name: str | None = None
     rank: int | None = None
+    hows: list[str] = field(default_factory=list)  # per span (in `spans` order): accepted, changed, drawn, unknown
+    region_ids: list[str] = field(default_factory=list)  # per span
+    dropped: list[str] = field(default_factory=list)  # ids of its regions reported as problems (left out)
 
     @property
     def written(self) -> bool:
         return self.reported is None
+
+    def provenance(self) -> dict[str, Any]:
+        """Who made this item's spans, who last changed them, and how each came about."""
+        item = self.item
+        return {
+            "doc_id": self.doc_id,
+            "task_id": item.task_id,
+            "item": item.kind,
+            "id": item.item_id,
+            "completed_by": item.who,
+            "updated_by": item.updated_by,
+            "started_from": item.started_from,
+            "spans": [
+                {**span.to_dict(), "how": how, "region_id": region_id}
+                for span, how, region_id in zip(self.spans, self.hows, self.region_ids, strict=True)
+            ],
+        }
 
     def to_dict(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -188,6 +224,8 @@ class PlacedItem:
         }
         if self.written:
             entry["set"], entry["rank"] = self.set_name, self.rank
+            if self.dropped:
+                entry["regions_reported"] = self.dropped
         else:
             entry["reason"] = self.reported
         return entry
@@ -225,6 +263,7 @@ class Counts:
     listed_by_id: ListedById = field(default_factory=ListedById)
     problems: int = 0
     candidate_documents: int = 0
+    regions: ItemCounts = field(default_factory=ItemCounts)  # of submitted annotations
 
     @property
     def annotations(self) -> ItemCounts:
@@ -251,6 +290,7 @@ class Counts:
             },
             "drafts": {**_item_counts(self.drafts), "listed_by_id_only": self.listed_by_id.drafts},
             "predictions": {**_item_counts(self.predictions), "listed_by_id_only": self.listed_by_id.predictions},
+            "regions": _item_counts(self.regions),
             "problems": self.problems,
             "candidate_documents": self.candidate_documents,
         }
@@ -297,6 +337,8 @@ class PullResult:
 
     @property
     def reconciled(self) -> bool:
-        """Every annotation of the export is either written or reported."""
-        counted = self.totals.annotations
-        return counted.in_export == counted.written + counted.reported
+        """Every annotation of the export, and every region of a submitted one, is either written or reported."""
+        counted, regions = self.totals.annotations, self.totals.regions
+        return counted.in_export == counted.written + counted.reported and (
+            regions.in_export == regions.written + regions.reported
+        )

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 import pytest
-from test_evaluate_helpers import TEXT, sp
+from evaluate_helpers import TEXT, sp
 
 from jinbiao.evaluate import (
     align,

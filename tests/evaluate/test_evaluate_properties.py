@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 
 import numpy as np
+from evaluate_helpers import TEXT
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_evaluate_helpers import TEXT
 
 from jinbiao.evaluate import ALL_SCHEMES, align, errors, score
 from jinbiao.gold import Span

@@ -1,4 +1,4 @@
-"""Helpers shared by the evaluate tests (no tests here)."""
+"""Helpers shared by the evaluate tests (no tests here; not named test_* so pytest does not collect it)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from test_evaluate_helpers import TEXT, sp
+from evaluate_helpers import TEXT, sp
 
 from jinbiao.evaluate import align, confusion_matrix, error_summary, errors
 from jinbiao.gold import AnnotationSet, DocumentAnnotations

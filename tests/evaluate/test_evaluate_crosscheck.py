@@ -9,10 +9,10 @@ from __future__ import annotations
 import random
 
 import pytest
+from evaluate_helpers import counts, flatten, random_flat, sp
 from nervaluate import Evaluator
 from seqeval.metrics import classification_report as seqeval_report
 from seqeval.scheme import IOB2
-from test_evaluate_helpers import counts, flatten, random_flat, sp
 
 from jinbiao.evaluate import SCHEMES, align, score
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_evaluate_helpers import TEXT, sp
+from evaluate_helpers import TEXT, sp
 
 from jinbiao.evaluate import align, bootstrap_counts, paired_test, percentile_interval, resample_weights, score
 from jinbiao.gold import AnnotationSet, DocumentAnnotations, JinbiaoError

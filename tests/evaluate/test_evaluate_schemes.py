@@ -7,7 +7,7 @@ import random
 
 import numpy as np
 import pytest
-from test_evaluate_helpers import counts, prf_of, random_flat, sp
+from evaluate_helpers import counts, prf_of, random_flat, sp
 
 from jinbiao.evaluate import SCHEMES, align, match, overlap_pairs, precision_recall_f1, score
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from evaluate_helpers import TEXT, sp
 from sklearn.metrics import cohen_kappa_score
-from test_evaluate_helpers import TEXT, sp
 
 from jinbiao.evaluate import (
     agreement,

@@ -5,37 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from scoring_fixture import TEXT1, TEXT2, make_files, run
 
-from jinbiao.cli import main
-from jinbiao.gold import AnnotationSet, Document, write_gold_document, write_jsonl
-
-TEXT1 = "张三在北京工作。\n李四去了上海市政府开会。"
-TEXT2 = "王五在广州。"
+from jinbiao.gold import AnnotationSet, Document, write_jsonl
 
 
 @pytest.fixture
 def files(tmp_path):
-    d1, d2 = Document("d1", TEXT1), Document("d2", TEXT2)
-    gold = tmp_path / "gold"
-    write_gold_document(
-        gold / "d1.json",
-        d1,
-        [d1.span(0, 2, "PERSON"), d1.span(3, 5, "GPE"), d1.span(9, 11, "PERSON"), d1.span(13, 18, "ORG")],
-    )
-    write_gold_document(gold / "d2.json", d2, [d2.span(0, 2, "PERSON"), d2.span(3, 5, "GPE")])
-    pred = AnnotationSet("sys", kind="baseline", version="1")
-    pred.add_document(
-        d1, [d1.span(0, 2, "PERSON"), d1.span(3, 5, "LOC"), d1.span(9, 10, "PERSON"), d1.span(13, 18, "ORG")]
-    )
-    pred.add_document(d2, [d2.span(0, 2, "PERSON"), d2.span(3, 5, "GPE")])
-    write_jsonl(tmp_path / "pred.jsonl", pred)
-    return tmp_path
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return make_files(tmp_path)
 
 
 def test_score_all_schemes(files, capsys):

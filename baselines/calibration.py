@@ -1,0 +1,177 @@
+"""Calibrated scores: every predicted span's `score` is an estimate of the probability that it is
+exactly right (strict match: same start, end and label).
+
+A span comes from a *source*: the gold CRF (``crf``), the MSRA name tagger (``names``), the
+grammar and the 《》 rule (``rules``), jieba's names (``jieba``), the place gazetteer (``places``)
+or name propagation (``propagated``). The CRF and the name tagger give a raw score (the smallest
+marginal probability of their tags over the span); the others give none. The calibrator is a
+logistic regression (Platt scaling with covariates) over: the source, the label, whether another
+source proposed the very same span (`agreed`), the span's length in characters (capped), and the
+logit of the raw score for the two sources that have one.
+
+It is fitted (`fit_calibration`, run by ``jinbiao train --calibration``) on spans whose
+correctness is known without touching any benchmark data:
+
+* the ensemble's leave-one-document-out predictions on the seed gold (every label), and
+* the ensemble's predictions, trained on the whole seed gold, on the MSRA *development* sentences
+  (the last sentences of MSRA's training file, which the name tagger never saw; name labels only,
+  MSRA's LOC standing for our GPE / LOC / FAC as in the benchmark).
+
+The coefficients are stored in ``baselines/data/calibration.json`` with what they were fitted on.
+The benchmark's reliability table (`jinbiao.benchmark`) shows how well the scores match measured
+precision on out-of-domain data, which the calibration never saw.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinbiao.gold import LABELS
+from jinbiao.gold.atomic import atomic_write_text
+
+CRF_SOURCE = "crf"
+NAMES_SOURCE = "names"
+RULES_SOURCE = "rules"
+JIEBA_SOURCE = "jieba"
+PLACES_SOURCE = "places"
+PROPAGATED_SOURCE = "propagated"
+SOURCES = (CRF_SOURCE, NAMES_SOURCE, RULES_SOURCE, JIEBA_SOURCE, PLACES_SOURCE, PROPAGATED_SOURCE)
+RAW_SOURCES = (CRF_SOURCE, NAMES_SOURCE)
+CALIBRATION_FILE = "calibration.json"
+CALIBRATION_FORMAT = "jinbiao-calibration/1"
+MAX_LENGTH = 12
+DATA_DIR = Path(__file__).resolve().parent / "data"
+# with no fitted calibration: a neutral guess, so that a span always carries a score
+UNFITTED_SCORE = 0.5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One predicted span as the calibrator sees it, and (when fitting) whether it was right."""
+
+    source: str
+    label: str
+    raw: float | None = None
+    agreed: bool = False
+    length: int = 1
+    correct: bool | None = None
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def feature_names() -> list[str]:
+    return [
+        *(f"source={s}" for s in SOURCES),
+        *(f"label={label}" for label in LABELS),
+        "agreed",
+        "length",
+        *(f"raw:{s}" for s in RAW_SOURCES),
+    ]
+
+
+def features(candidate: Candidate) -> list[float]:
+    row = [1.0 if candidate.source == s else 0.0 for s in SOURCES]
+    row += [1.0 if candidate.label == label else 0.0 for label in LABELS]
+    row += [1.0 if candidate.agreed else 0.0, min(candidate.length, MAX_LENGTH) / MAX_LENGTH]
+    row += [_logit(candidate.raw) if candidate.source == s and candidate.raw is not None else 0.0 for s in RAW_SOURCES]
+    return row
+
+
+@dataclass
+class Calibrator:
+    """A fitted logistic regression: `score` gives a probability for a span (see the module docstring)."""
+
+    coefficients: dict[str, float]
+    intercept: float
+    fitted_on: dict[str, Any] = field(default_factory=dict)
+    format: str = CALIBRATION_FORMAT
+
+    def score(self, source: str, label: str, raw: float | None = None, *, agreed: bool = False, length: int = 1) -> float:
+        return self.probability(Candidate(source, label, raw, agreed, length))
+
+    def probability(self, candidate: Candidate) -> float:
+        names = feature_names()
+        z = self.intercept + sum(self.coefficients.get(n, 0.0) * x for n, x in zip(names, features(candidate), strict=True))
+        return round(1.0 / (1.0 + math.exp(-z)), 4)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    def save(self, directory: str | os.PathLike[str] | None = None) -> Path:
+        target = (Path(directory) if directory is not None else DATA_DIR) / CALIBRATION_FILE
+        atomic_write_text(target, self.to_json())
+        return target
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike[str] | None = None) -> Calibrator:
+        source = (Path(directory) if directory is not None else DATA_DIR) / CALIBRATION_FILE
+        data = json.loads(source.read_text(encoding="utf-8"))
+        if data.get("format") != CALIBRATION_FORMAT:
+            raise ValueError(f"{source}: not a calibration this code reads ({data.get('format')})")
+        return cls(data["coefficients"], data["intercept"], data.get("fitted_on", {}))
+
+
+class UnfittedCalibrator(Calibrator):
+    """What serves when no calibration is saved: every span gets `UNFITTED_SCORE`."""
+
+    def __init__(self) -> None:
+        super().__init__({}, 0.0, {"note": "no calibration saved"})
+
+    def probability(self, candidate: Candidate) -> float:
+        return UNFITTED_SCORE
+
+
+def fit(candidates: Sequence[Candidate], *, regularisation: float = 1.0, fitted_on: dict[str, Any] | None = None) -> Calibrator:
+    """A calibrator fitted on `candidates` whose `correct` is known (sklearn's logistic regression)."""
+    from sklearn.linear_model import LogisticRegression
+
+    known = [c for c in candidates if c.correct is not None]
+    if len({c.correct for c in known}) < 2:
+        raise ValueError("calibration needs both right and wrong spans to fit on")
+    X = [features(c) for c in known]
+    y = [int(bool(c.correct)) for c in known]
+    model = LogisticRegression(C=regularisation, max_iter=1000)
+    model.fit(X, y)
+    coefficients = {name: round(float(w), 6) for name, w in zip(feature_names(), model.coef_[0], strict=True)}
+    summary = {"spans": len(known), "correct": sum(y), **(fitted_on or {})}
+    return Calibrator(coefficients, round(float(model.intercept_[0]), 6), summary)
+
+
+@lru_cache(maxsize=4)
+def _load(directory: str) -> Calibrator:
+    try:
+        return Calibrator.load(directory)
+    except FileNotFoundError:
+        return UnfittedCalibrator()
+
+
+def default_calibrator(directory: str | os.PathLike[str] | None = None) -> Calibrator:
+    """The saved calibration (default: the committed one), read once per process; an
+    `UnfittedCalibrator` when there is none."""
+    return _load(str(Path(directory) if directory is not None else DATA_DIR))
+
+
+__all__ = [
+    "CRF_SOURCE",
+    "JIEBA_SOURCE",
+    "NAMES_SOURCE",
+    "PLACES_SOURCE",
+    "PROPAGATED_SOURCE",
+    "RULES_SOURCE",
+    "SOURCES",
+    "Calibrator",
+    "Candidate",
+    "UnfittedCalibrator",
+    "default_calibrator",
+    "fit",
+]
