@@ -27,8 +27,8 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -96,12 +96,16 @@ class Calibrator:
     fitted_on: dict[str, Any] = field(default_factory=dict)
     format: str = CALIBRATION_FORMAT
 
-    def score(self, source: str, label: str, raw: float | None = None, *, agreed: bool = False, length: int = 1) -> float:
+    def score(
+        self, source: str, label: str, raw: float | None = None, *, agreed: bool = False, length: int = 1
+    ) -> float:
         return self.probability(Candidate(source, label, raw, agreed, length))
 
     def probability(self, candidate: Candidate) -> float:
         names = feature_names()
-        z = self.intercept + sum(self.coefficients.get(n, 0.0) * x for n, x in zip(names, features(candidate), strict=True))
+        z = self.intercept + sum(
+            self.coefficients.get(n, 0.0) * x for n, x in zip(names, features(candidate), strict=True)
+        )
         return round(1.0 / (1.0 + math.exp(-z)), 4)
 
     def to_json(self) -> str:
@@ -131,7 +135,9 @@ class UnfittedCalibrator(Calibrator):
         return UNFITTED_SCORE
 
 
-def fit(candidates: Sequence[Candidate], *, regularisation: float = 1.0, fitted_on: dict[str, Any] | None = None) -> Calibrator:
+def fit(
+    candidates: Sequence[Candidate], *, regularisation: float = 1.0, fitted_on: dict[str, Any] | None = None
+) -> Calibrator:
     """A calibrator fitted on `candidates` whose `correct` is known (sklearn's logistic regression)."""
     from sklearn.linear_model import LogisticRegression
 
@@ -145,6 +151,76 @@ def fit(candidates: Sequence[Candidate], *, regularisation: float = 1.0, fitted_
     coefficients = {name: round(float(w), 6) for name, w in zip(feature_names(), model.coef_[0], strict=True)}
     summary = {"spans": len(known), "correct": sum(y), **(fitted_on or {})}
     return Calibrator(coefficients, round(float(model.intercept_[0]), 6), summary)
+
+
+MSRA_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
+PREDICTION_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
+
+
+def seed_candidates(
+    gold_dir: str | os.PathLike[str] | None = None, make: Callable[[], Any] | None = None
+) -> list[Candidate]:
+    """The ensemble's leave-one-document-out spans on the seed gold, each marked right or wrong."""
+    from jinbiao.gold import load_gold
+    from jinbiao.gold.paths import DOCUMENTS_DIR
+
+    from .ensemble import EnsembleExtractor
+
+    build = make or EnsembleExtractor
+    gold, documents = load_gold(gold_dir if gold_dir is not None else DOCUMENTS_DIR)
+    found: list[Candidate] = []
+    for held in documents:
+        training = [d for d in documents if d.id != held.id]
+        subset = type(gold)(name=gold.name, kind=gold.kind)
+        for document in training:
+            subset.add(gold.documents[document.id])
+        ensemble = build().fit(training, subset)
+        truth = {span.key for span in gold.spans(held.id)}
+        found += [replace(c, correct=(s, e, c.label) in truth) for s, e, c in ensemble.candidates(held)]
+    return found
+
+
+def development_candidates(
+    ensemble: Any, sentences: Sequence[tuple[str, list[tuple[int, int, str]]]]
+) -> list[Candidate]:
+    """`ensemble`'s name spans on MSRA development sentences, marked right or wrong (MSRA's LOC is
+    our GPE, LOC or FAC); its other spans are left out (MSRA does not annotate them)."""
+    from jinbiao.gold import Document
+
+    found: list[Candidate] = []
+    for number, (text, spans) in enumerate(sentences):
+        truth = {(s, e, MSRA_LABELS[kind]) for s, e, kind in spans if kind in MSRA_LABELS}
+        for s, e, c in ensemble.candidates(Document(f"msra-dev-{number}", text)):
+            if c.label in PREDICTION_LABELS:
+                found.append(replace(c, correct=(s, e, PREDICTION_LABELS[c.label]) in truth))
+    return found
+
+
+def fit_calibration(
+    gold_dir: str | os.PathLike[str] | None = None,
+    *,
+    make: Callable[[], Any] | None = None,
+    development: Sequence[tuple[str, list[tuple[int, int, str]]]] | None = None,
+) -> Calibrator:
+    """Fit the calibration on the ensemble's cross-validated seed spans and its spans on the MSRA
+    development sentences (`names.development_sentences`, unless `development` is given)."""
+    from jinbiao.gold import load_gold
+    from jinbiao.gold.paths import DOCUMENTS_DIR
+
+    from .ensemble import EnsembleExtractor
+    from .names import DEV_SENTENCES, development_sentences
+
+    build = make or EnsembleExtractor
+    seed = seed_candidates(gold_dir, build)
+    gold, documents = load_gold(gold_dir if gold_dir is not None else DOCUMENTS_DIR)
+    dev_sentences = list(development) if development is not None else development_sentences()
+    dev = development_candidates(build().fit(documents, gold), dev_sentences)
+    described = {
+        "seed": f"{len(seed)} spans of the ensemble, leave-one-document-out on {len(documents)} gold documents",
+        "development": f"{len(dev)} name spans on {len(dev_sentences)} MSRA development sentences "
+        + (f"(the last {DEV_SENTENCES} of MSRA's training file)" if development is None else "(given)"),
+    }
+    return fit([*seed, *dev], fitted_on=described)
 
 
 @lru_cache(maxsize=4)
@@ -173,5 +249,8 @@ __all__ = [
     "Candidate",
     "UnfittedCalibrator",
     "default_calibrator",
+    "development_candidates",
     "fit",
+    "fit_calibration",
+    "seed_candidates",
 ]

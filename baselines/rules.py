@@ -5,8 +5,8 @@ numerals with 点 / 两 / 零 / 万 / 亿 parsed by cn2an, full-width digits and
 …个百分点, 成, currencies, units, ranges, relative and Chinese-numeral dates, following the
 guideline's decisions (approximators outside, 余 / 多 inside, a range is one span, a date with a
 time of day is one TIME, 一 as an article is not a count). LAW is the title inside 《》 without the
-marks, when it ends like a law, a regulation or a notice (before a qualifier such as (试行)). Candidates are resolved leftmost-longest,
-a LAW before a numeric span at equal length.
+marks, when it ends like a law, a regulation or a notice (before a qualifier such as (试行)).
+Candidates are resolved leftmost-longest, a LAW before a numeric span at equal length.
 
 Every span carries a calibrated score (`calibration`, source ``rules``).
 """
@@ -28,7 +28,8 @@ LAW_WORDS = re.compile(
     r"(通知|办法|措施|意见|规定|条例|法|方案|指南|细则|决定|计划|政策|纲要|规划|制度|标准|准则|公告|清单|守则)$"
 )
 LAW_PRIORITY = 9
-QUALIFIER = re.compile(r"[(（][^()（）]{1,6}[)）]$")  # (试行), （暂行）, （2020年版）: a qualifier after the title's head word
+# (试行), （暂行）, （2020年版）: a qualifier after the title's head word
+QUALIFIER = re.compile(r"[(（][^()（）]{1,6}[)）]$")
 
 
 def law_spans(text: str) -> Iterator[tuple[int, int, str]]:

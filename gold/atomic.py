@@ -9,6 +9,7 @@ is removed by the next write to the same target.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 from collections.abc import Iterator
@@ -35,10 +36,9 @@ def gold_location(path: str | os.PathLike[str]) -> Path | None:
     A gold directory carries a `GOLD_MARKER` file; a gold file says so in its first lines.
     """
     path = Path(path)
-    if path.is_dir():
-        return path if (path / GOLD_MARKER).exists() else None
-    if (path.parent / GOLD_MARKER).exists():
-        return path.parent
+    for directory in (path, *path.parents) if path.is_dir() else path.parents:
+        if (directory / GOLD_MARKER).exists():
+            return directory
     if path.suffix == ".json" and path.is_file():
         with contextlib.suppress(OSError), open(path, "rb") as handle:
             if GOLD_SIGNATURE in handle.read(256):
@@ -86,6 +86,9 @@ def remove_stale_temporaries(target: str | os.PathLike[str]) -> list[Path]:
     for leftover in target.parent.glob(f"{prefix}*"):
         pid = leftover.name[len(prefix) :].split(".")[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            if leftover.name.endswith(".old") and not target.exists():
+                os.replace(leftover, target)  # killed between the two renames of a swap: the old output comes back
+                continue
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
@@ -150,14 +153,26 @@ def atomic_directory(
     try:
         yield tmp
         old = target.with_name(f".{target.name}{TMP_MARK}{os.getpid()}.old")
-        if target.exists():
-            os.replace(target, old)
-        try:
-            os.replace(tmp, target)
-        except BaseException:
-            if old.exists():
-                os.replace(old, target)
-            raise
+        with _directory_lock(target.parent):  # two swaps of one target take turns: each lands whole
+            if target.exists():
+                os.replace(target, old)
+            try:
+                os.replace(tmp, target)
+            except BaseException:
+                if old.exists():
+                    os.replace(old, target)
+                raise
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _directory_lock(directory: Path) -> Iterator[None]:
+    """An exclusive lock held on `directory` itself (no lock file is left behind)."""
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)

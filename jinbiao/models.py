@@ -9,7 +9,8 @@ registry made (`run`, `extract`, `prelabel`, `push` with predictions) first call
   against this code and the gold;
 * when that is missing or stale and there is gold, the CRF is trained from it (10–30 s) and saved
   for next time; `say` is told first (the command line passes a function that prints on stderr);
-* with no gold to train on, `ensemble` falls back to rules + jieba (and `say` is told), while
+* with no gold to train on, `ensemble` falls back to its other members: the grammar, the MSRA name
+  tagger and the place gazetteer (and `say` is told), while
   `crf` raises the `ModelError` (its remedy trains the model).
 
 So it does not matter in which order a job provides its extractors: the first to need the model
@@ -91,7 +92,10 @@ def provide_model(
     from jinbiao.baselines.ensemble import EnsembleExtractor
 
     if isinstance(extractor, EnsembleExtractor):
-        tell(f"{extractor.name}: {failure.problem} and no gold to train it on; falling back to rules + jieba")
+        tell(
+            f"{extractor.name}: {failure.problem} and no gold to train it on; falling back to the grammar, "
+            "the name tagger and the place gazetteer"
+        )
         return extractor.use_fallback()
     raise failure
 

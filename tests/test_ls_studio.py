@@ -169,4 +169,5 @@ def test_cli_start_hints_keep_the_studio_dir(
         f"Label Studio is running at http://127.0.0.1:8081 (pid 4242); log: {root / 'server.log'}",
         f"login and API token: `jinbiao studio credentials --dir '{root}'`; "
         f"stop it with `jinbiao studio stop --dir '{root}'`",
+        f"push, pull and team commands reach it with --studio-dir '{root}'",
     ]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +41,14 @@ from jinbiao.gold import (
 )
 from jinbiao.gold.atomic import atomic_directory
 from jinbiao.gold.edges import has_clean_edges
+from jinbiao.gold.errors import Remedy
 
 from .client import Connection, LabelStudioError, find_project
 from .export import PullResult, convert_export
+from .export.convert import candidate_of
 from .export.records import ANNOTATION
 from .instructions import instructions_html
-from .pull import download_snapshot, summary_json, user_emails
+from .pull import check_output, download_snapshot, summary_json, user_emails
 from .push import DEFAULT_BATCH_SIZE, push
 from .tasks import region
 from .team import TeamPull
@@ -395,6 +397,7 @@ class GoldReport:
     waiting: dict[str, str]  # doc id → why it is not in the gold yet
     decisions: list[Decision]
     problems: list[str]
+    annotators: dict[str, list[str]] = field(default_factory=dict)  # doc id → who made its gold
     files: list[Path] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -428,95 +431,93 @@ def collect_gold(
 ) -> GoldReport:
     """Write the team's gold set into `out_dir` (see the module's docstring); `documents` are the
     corpus that was pushed (each gold file keeps its document's offset map back to the source)."""
-    out = Path(out_dir)
-    if out.is_dir() and any(out.iterdir()) and not overwrite:
-        from jinbiao.gold.errors import OutputExistsError
-
-        raise OutputExistsError(str(out), f"{out} exists and is not empty")
-    team = team_pull.team
-    problems = list(team_pull.problems)
-    if problems and not allow_problems:
-        raise GoldRefused(
-            f"{len(problems)} problem(s) in the annotators' projects (listed above); no gold was written",
-            remedy=_allow_problems(),
-        )
-    corpus = {d.id: d for d in documents}
-    states = document_states(team_pull)
-    adjudicated = _pull_adjudication(connection, team.adjudication, documents, adjudicator, timeout, problems)
-    gold = AnnotationSet(name="gold", kind="adjudicated")
-    settled: dict[str, str] = {}
-    waiting: dict[str, str] = {}
-    decisions: list[Decision] = []
-    who_made: dict[str, list[str]] = {}
-    for doc_id, state in states.items():
-        document = corpus.get(doc_id)
-        if document is None:
-            waiting[doc_id] = "not in the corpus given"
-            continue
-        comparison = state.comparison
-        if comparison is None:
-            waiting[doc_id] = f"waiting for {', '.join(sorted(set(state.expected) - set(state.annotators)))}"
-            continue
-        if comparison.settled:
-            gold.add(DocumentAnnotations(doc_id, document.text_sha256, comparison.agreed, document.text))
-            settled[doc_id], who_made[doc_id] = "agreed", comparison.annotators
-            continue
-        found = _adjudicated_document(adjudicated, doc_id)
-        if isinstance(found, str):
-            waiting[doc_id] = found
-            continue
-        spans, item = found
-        gold.add(DocumentAnnotations(doc_id, document.text_sha256, spans, document.text))
-        settled[doc_id], who_made[doc_id] = "adjudicated", [*comparison.annotators, item.who]
-        decisions += decisions_for(
-            comparison,
-            spans,
-            document.text,
-            by=item.who,
-            task_id=item.task_id,
-            annotation_id=item.item_id,
-            at=item.updated_at or item.created_at,
-        )
-    report = GoldReport(out, gold, settled, waiting, decisions, problems)
-    report.files = _write_gold(report, team_pull, corpus, who_made, overwrite=overwrite)
+    check_output(out_dir, overwrite=overwrite)
+    refuse_problems(team_pull, allow_problems=allow_problems)
+    adjudicated = pull_adjudication(connection, team_pull.team.adjudication, documents, timeout=timeout)
+    report = gold_from(team_pull, adjudicated, documents, adjudicator=adjudicator)
+    report.out_dir = Path(out_dir)
+    report.files = write_gold(report, team_pull, documents, overwrite=overwrite)
     return report
 
 
-def _allow_problems() -> Any:
-    from jinbiao.gold.errors import Remedy
+def refuse_problems(team_pull: TeamPull, *, allow_problems: bool) -> None:
+    """No gold from annotators' projects with problems (someone else's annotation, an annotation
+    changed by another), unless allowed."""
+    if team_pull.problems and not allow_problems:
+        raise GoldRefused(
+            f"{len(team_pull.problems)} problem(s) in the annotators' projects (listed above); no gold was written",
+            remedy=Remedy.ALLOW_PROBLEMS,
+        )
 
-    return Remedy.ALLOW_PROBLEMS
 
-
-def _pull_adjudication(
-    connection: Connection,
-    title: str,
-    documents: Sequence[Document],
-    adjudicator: str | None,
-    timeout: float | None,
-    problems: list[str],
+def pull_adjudication(
+    connection: Connection, title: str, documents: Sequence[Document] | None = None, *, timeout: float | None = None
 ) -> PullResult | None:
+    """The adjudication project's annotations, converted (None when there is no such project)."""
     project = find_project(connection, title)
     if project is None:
         return None
     payload = download_snapshot(connection, int(project.id), timeout=timeout)
-    users = user_emails(connection)
-    if adjudicator:
-        for task in payload:
-            kept = []
-            for annotation in task.get("annotations") or []:
-                who = annotation.get("completed_by")
-                email = who.get("email") if isinstance(who, dict) else users.get(who) if isinstance(who, int) else None
-                if str(email or "").lower() == adjudicator.lower():
-                    kept.append(annotation)
-                else:
-                    problems.append(
-                        f"{title}: task {task.get('id')}, annotation {annotation.get('id')} is by {email}, not the "
-                        f"adjudicator {adjudicator}: left out"
-                    )
-            task["annotations"] = kept
-    result = convert_export(payload, documents=documents, users=users)
-    return result
+    return convert_export(payload, documents=documents, users=user_emails(connection))
+
+
+def gold_from(
+    team_pull: TeamPull,
+    adjudicated: PullResult | None,
+    documents: Sequence[Document],
+    *,
+    adjudicator: str | None = None,
+) -> GoldReport:
+    """The gold set and the decisions, from the team's annotations and the adjudication project's
+    (pure: nothing is read or written)."""
+    corpus = {d.id: d for d in documents}
+    problems = list(team_pull.problems)
+    if adjudicated is not None and adjudicator:
+        adjudicated = _only_by(adjudicated, adjudicator, team_pull.team.adjudication, problems)
+    gold = AnnotationSet(name="gold", kind="adjudicated")
+    report = GoldReport(Path(), gold, {}, {}, [], problems)
+    for doc_id, state in document_states(team_pull).items():
+        document = corpus.get(doc_id)
+        comparison = state.comparison
+        if document is None:
+            report.waiting[doc_id] = "not in the corpus given"
+        elif comparison is None:
+            report.waiting[doc_id] = f"waiting for {', '.join(sorted(set(state.expected) - set(state.annotators)))}"
+        elif comparison.settled:
+            gold.add(DocumentAnnotations(doc_id, document.text_sha256, comparison.agreed, document.text))
+            report.settled[doc_id], report.annotators[doc_id] = "agreed", comparison.annotators
+        else:
+            found = _adjudicated_document(adjudicated, doc_id)
+            if isinstance(found, str):
+                report.waiting[doc_id] = found
+                continue
+            spans, item = found
+            gold.add(DocumentAnnotations(doc_id, document.text_sha256, spans, document.text))
+            report.settled[doc_id], report.annotators[doc_id] = "adjudicated", [*comparison.annotators, item.who]
+            report.decisions += decisions_for(
+                comparison,
+                spans,
+                document.text,
+                by=item.who,
+                task_id=item.task_id,
+                annotation_id=item.item_id,
+                at=item.updated_at or item.created_at,
+            )
+    return report
+
+
+def _only_by(result: PullResult, adjudicator: str, title: str, problems: list[str]) -> PullResult:
+    """The result with the candidate made from `adjudicator`'s annotations only; the others reported."""
+    for placed in result.items:
+        item = placed.item
+        if item.kind == ANNOTATION and item.who.lower() != adjudicator.lower():
+            problems.append(
+                f"{title}: task {item.task_id} (document {placed.doc_id}), annotation {item.item_id} is by {item.who}, "
+                f"not the adjudicator {adjudicator}: left out"
+            )
+    kept = [p for p in result.items if p.item.kind != ANNOTATION or p.item.who.lower() == adjudicator.lower()]
+    candidate, missing = candidate_of(kept)
+    return replace(result, items=kept, candidate=candidate, candidate_missing=missing)
 
 
 def _adjudicated_document(result: PullResult | None, doc_id: str) -> tuple[list[Span], Any] | str:
@@ -545,20 +546,18 @@ def _adjudicated_document(result: PullResult | None, doc_id: str) -> tuple[list[
     return list(placed.spans), placed.item
 
 
-def _write_gold(
-    report: GoldReport,
-    team_pull: TeamPull,
-    corpus: Mapping[str, Document],
-    who_made: Mapping[str, list[str]],
-    *,
-    overwrite: bool,
+def write_gold(
+    report: GoldReport, team_pull: TeamPull, documents: Sequence[Document], *, overwrite: bool = False
 ) -> list[Path]:
+    """Write into `report.out_dir`, whole (a fresh directory swapped into place): ``documents/`` the
+    gold files, ``annotations/`` each annotator's set, ``decisions.jsonl``, ``summary.json``."""
+    corpus = {d.id: d for d in documents}
     summary = {
         "format": GOLD_SUMMARY_FORMAT,
         "team": team_pull.team.title,
         "annotators": list(team_pull.team.annotators),
         "starting_point": team_pull.team.starting_point,
-        "documents": {doc_id: how for doc_id, how in sorted(report.settled.items())},
+        "documents": dict(sorted(report.settled.items())),
         "waiting": report.waiting,
         "decisions": len(report.decisions),
         "problems": report.problems,
@@ -568,19 +567,19 @@ def _write_gold(
         with atomic_directory(report.out_dir, overwrite=overwrite) as tmp:
             for doc in report.gold:
                 path = tmp / "documents" / f"{doc.doc_id}.json"
-                written.append(
-                    write_gold_document(path, corpus[doc.doc_id], doc.spans, annotators=who_made[doc.doc_id])
-                )
+                made_by = report.annotators[doc.doc_id]
+                written.append(write_gold_document(path, corpus[doc.doc_id], doc.spans, annotators=made_by))
             for email, annotation_set in team_pull.annotator_sets.items():
                 written.append(write_jsonl(tmp / "annotations" / f"{_slug(email)}.jsonl", annotation_set))
             lines = [json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in report.decisions]
             decisions = tmp / "decisions.jsonl"
-            decisions.write_text(
-                json.dumps({"format": DECISIONS_FORMAT}, ensure_ascii=False) + "\n" + "".join(lines), encoding="utf-8"
-            )
+            head = json.dumps({"format": DECISIONS_FORMAT}, ensure_ascii=False) + "\n"
+            decisions.write_text(head + "".join(lines), encoding="utf-8")
             summary_path = tmp / "summary.json"
             summary_path.write_text(summary_json(summary), encoding="utf-8")
             written += [decisions, summary_path]
+    except JinbiaoError:
+        raise
     except OSError as error:
         raise LabelStudioError(
             f"{report.out_dir}: cannot write there ({error.strerror}); choose another directory"
@@ -607,5 +606,9 @@ __all__ = [
     "compare",
     "decisions_for",
     "document_states",
+    "gold_from",
     "prepare_adjudication",
+    "pull_adjudication",
+    "refuse_problems",
+    "write_gold",
 ]

@@ -14,6 +14,8 @@ written, so a refused push changes nothing.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
@@ -24,6 +26,7 @@ from typing import Any
 
 from jinbiao.gold import AnnotationSet, Document, JinbiaoError, ValidationError, validate_spans
 from jinbiao.gold.errors import Remedy
+from jinbiao.gold.paths import workspace_dir
 from jinbiao.gold.progress import progress_bar
 
 from .client import Connection, check_title, find_project
@@ -275,6 +278,26 @@ def _ensure_project(
     return project, False, True
 
 
+@contextlib.contextmanager
+def project_lock(url: str, title: str) -> Iterator[None]:
+    """One push at a time into one project of one server, on this machine: a second push waits,
+    then plans against the tasks the first one made (a lock file under the workspace's `locks/`)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        yield
+        return
+    key = hashlib.sha256(f"{url}\x1f{title}".encode()).hexdigest()[:24]
+    path = workspace_dir("locks") / f"push-{key}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def push(
     connection: Connection,
     title: str,
@@ -290,13 +313,42 @@ def push(
 ) -> PushReport:
     """Create or reuse project `title` and bring `documents` and `prediction_sets` into it.
 
-    Pushing the same thing again adds nothing. The first prediction set's model version is what
-    annotators are shown, unless the project already shows one of the versions it has. New tasks
-    get `extra_data` in their data besides the document (data-manager columns).
+    Pushing the same thing again adds nothing, also when two pushes run at once (`project_lock`).
+    The first prediction set's model version is what annotators are shown, unless the project
+    already shows one of the versions it has. New tasks get `extra_data` in their data besides the
+    document (data-manager columns).
     """
     check_title(title)
     check_batch_size(batch_size)
     check_inputs(documents, prediction_sets)
+    with project_lock(connection.url, title):
+        return _push(
+            connection,
+            title,
+            documents,
+            prediction_sets,
+            new_version=new_version,
+            force=force,
+            batch_size=batch_size,
+            progress=progress,
+            on_batch=on_batch,
+            extra_data=extra_data,
+        )
+
+
+def _push(
+    connection: Connection,
+    title: str,
+    documents: Sequence[Document],
+    prediction_sets: Sequence[AnnotationSet],
+    *,
+    new_version: bool,
+    force: bool,
+    batch_size: int,
+    progress: bool,
+    on_batch: Callable[[int], None] | None,
+    extra_data: Mapping[str, Any] | None,
+) -> PushReport:
     project = find_project(connection, title)
     existing = existing_tasks(connection, project.id, with_model_versions=bool(prediction_sets)) if project else []
     plan = plan_push(documents, prediction_sets, existing, new_version=new_version)
@@ -418,5 +470,6 @@ __all__ = [
     "existing_tasks",
     "labels_in_use",
     "plan_push",
+    "project_lock",
     "push",
 ]

@@ -339,8 +339,7 @@ def pull_team(
     """Every annotator's latest annotations, checked (see the module's docstring)."""
     team = read_team(connection, title)
     users = user_emails(connection)
-    members = {}
-    texts: dict[str, str] = {}
+    results = {}
     for email, project_title in team.annotators.items():
         project = find_project(connection, project_title)
         if project is None:
@@ -348,17 +347,23 @@ def pull_team(
                 f"team {title!r} has no project {project_title!r} for {email} any more; run `jinbiao team create` again"
             )
         payload = download_snapshot(connection, int(project.id), timeout=timeout, progress=progress)
-        result = convert_export(payload, documents=documents, users=users)
-        member = member_pull(email, project_title, result, team.starting_point)
-        members[email] = member
+        results[email] = convert_export(payload, documents=documents, users=users)
+    return team_pull_of(team, results)
+
+
+def team_pull_of(team: Team, results: Mapping[str, PullResult]) -> TeamPull:
+    """The team's pull from each annotator's converted export (pure)."""
+    members = {}
+    texts: dict[str, str] = {}
+    for email, result in results.items():
+        members[email] = member_pull(email, team.annotators[email], result, team.starting_point)
         texts.update({doc_id: doc.text for doc_id, doc in result.documents.items()})
     return TeamPull(team, members, texts)
 
 
 def member_pull(email: str, project: str, result: PullResult, starting_point: str | None) -> MemberPull:
     """The annotator's set from their project's converted export, and what is wrong with the rest."""
-    mine = result.annotator_set(email) or AnnotationSet(name=email, kind="human")
-    mine = _case_insensitive(result, email) or mine
+    mine = _case_insensitive(result, email) or AnnotationSet(name=email, kind="human")
     started = next((s for s in result.sets[PREDICTION] if s.meta["who"] == starting_point), None)
     member = MemberPull(email, project, result, mine, started)
     for problem in result.problems:
@@ -429,5 +434,6 @@ __all__ = [
     "pull_team",
     "read_team",
     "team_of",
+    "team_pull_of",
     "update_lead_fields",
 ]

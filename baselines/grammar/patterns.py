@@ -119,7 +119,9 @@ MEASURE = (
 )
 CARDINAL_PATTERN = re.compile(rf"(?P<num>{FIGURE_RANGE})(?={MEASURE})")
 # a count before 大 + noun: 三大运营商, 十大产业 (not 三大学, 两大会, 五大连池-style names)
-BIG_COUNT_PATTERN = re.compile(rf"(?<![{CN_SMALL}十百千两零〇第])[两{CN_SMALL[1:]}十]{{1,2}}(?=大[\u4e00-\u9fff])(?!大[学会厦型量幅力多约概致小连])")
+BIG_COUNT_PATTERN = re.compile(
+    rf"(?<![{CN_SMALL}十百千两零〇第])[两{CN_SMALL[1:]}十]{{1,2}}(?=大[\u4e00-\u9fff])(?!大[学会厦型量幅力多约概致小连])"
+)
 # a figure with 万 or 亿 and a digit before it stands alone as a count: 用户数突破十亿, 1.2万
 BARE_LARGE_PATTERN = re.compile(
     rf"(?:\d+(?:\.\d+)?|[{CN_SMALL}两十][{CN_SMALL}两零〇十百千]*(?:点[{CN_SMALL}零〇]+)?)[余多]?(?:万亿|亿|万)[余多]?"

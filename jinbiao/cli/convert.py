@@ -8,6 +8,8 @@ import sys
 
 from jinbiao.gold.paths import DOCUMENTS_DIR
 
+from .common import check_output_dir, check_writable
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from jinbiao.gold.formats import FORMATS
@@ -36,8 +38,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_convert(args: argparse.Namespace) -> int:
     from jinbiao.gold import load_gold
-    from jinbiao.gold.formats import read_annotations_any, write_annotations
+    from jinbiao.gold.formats import format_spec, read_annotations_any, write_annotations
 
+    if format_spec(args.to).directory:
+        check_output_dir(args.output, overwrite=args.overwrite)
+    else:
+        check_writable(args.output)
     _, documents = load_gold(args.gold)
     annotations = read_annotations_any(
         args.source,

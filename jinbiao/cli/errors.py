@@ -23,7 +23,7 @@ def _train_command(context: dict[str, Any]) -> str:
 # a format string over the error's context, or a function of it
 FLAG_WORDING: dict[Remedy, str | Callable[[dict[str, Any]], str]] = {
     Remedy.OVERWRITE: "pass --overwrite to replace it",
-    Remedy.OTHER_OUTPUT: "this command does not write gold: choose another output path (-o)",
+    Remedy.OTHER_OUTPUT: "this command does not write gold: choose another output path",
     Remedy.NEW_VERSION: "pass --new-version to add them as new tasks (the old tasks and their annotations stay)",
     Remedy.PUSH_NEW_VERSION: "push the current text with --new-version",
     Remedy.FORCE_CONFIG: "map those regions to schema labels, or pass --force to replace the config anyway",

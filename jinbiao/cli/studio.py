@@ -48,6 +48,8 @@ def cmd_studio_start(args: argparse.Namespace) -> int:
         print(f"Label Studio is running at {current.url} (pid {current.pid}); log: {current.log}")
     if not args.quiet:
         print(f"login and API token: {_studio(args, 'credentials')}; stop it with {_studio(args, 'stop')}")
+        if args.dir:
+            print(f"push, pull and team commands reach it with --studio-dir {shlex.quote(args.dir)}")
     return 0
 
 
@@ -193,6 +195,10 @@ def cmd_pull(args: argparse.Namespace) -> int:
         _print_problems(failed.problems)
         raise
     _print_problems(report.problems)
+    from jinbiao.annotate.labelstudio.export.edges import annotation_edges
+
+    for edge in annotation_edges(report.result):
+        print(f"warning: {edge}", file=sys.stderr)
     print("\n".join(report.lines(word=describe)))
     return 0
 

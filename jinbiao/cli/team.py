@@ -173,7 +173,9 @@ def preannotation_acceptance(team_pull: TeamPull) -> pd.DataFrame:
             found = started.documents.get(doc_id)
             human = member.spans.documents[doc_id]
             machine.add(DocumentAnnotations(doc_id, human.text_sha256, found.spans if found else [], human.text))
-        table = score(align(member.spans, machine, check=False), scheme="strict", by="label")
+        table = score(
+            align(member.spans, machine, check=False), scheme="strict", by="label", zero_division=float("nan")
+        )
         hows: Counter[tuple[str, str]] = Counter()
         for placed in member.result.items:
             if placed.written and placed.item.who.lower() == email.lower() and placed.rank == 1:
@@ -331,6 +333,7 @@ def _documents(args: argparse.Namespace):
 
 
 def cmd_team_create(args: argparse.Namespace) -> int:
+    from jinbiao.annotate.labelstudio.instructions import read_guideline
     from jinbiao.annotate.labelstudio.push import check_batch_size
     from jinbiao.annotate.labelstudio.team import check_team_titles, create_team
 
@@ -338,6 +341,7 @@ def cmd_team_create(args: argparse.Namespace) -> int:
 
     check_team_titles(args.project, args.annotators)
     check_batch_size(args.batch_size)
+    read_guideline(args.guideline)  # a missing guideline file fails before the baselines run
     documents = _documents(args)
     sets = _prediction_sets(args, documents)
     report = create_team(
@@ -392,6 +396,7 @@ def run_agree_project(args: argparse.Namespace) -> int:
 
 def cmd_adjudicate(args: argparse.Namespace) -> int:
     from jinbiao.annotate.labelstudio.adjudication import collect_gold, prepare_adjudication
+    from jinbiao.annotate.labelstudio.instructions import read_guideline
     from jinbiao.annotate.labelstudio.team import pull_team, update_lead_fields
 
     if args.output:
@@ -399,6 +404,7 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
         from jinbiao.annotate.labelstudio.pull import check_output
 
         check_output(args.output, overwrite=args.overwrite)
+    read_guideline(args.guideline)
     connection = _connect(args)
     documents = _documents(args)
     team_pull = pull_team(connection, args.project, documents=documents, progress=not args.quiet)

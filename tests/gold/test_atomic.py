@@ -91,3 +91,23 @@ def test_a_gold_file_outside_a_marked_directory_is_recognised_by_its_content(tmp
     assert gold_location(tmp_path / "d1.json") == tmp_path / "d1.json"
     with pytest.raises(GoldProtectedError):
         atomic_write_text(tmp_path / "d1.json", "[]")
+
+
+def test_a_swap_killed_between_its_two_renames_gets_the_old_output_back(tmp_path):
+    target = tmp_path / "outdir"
+    target.mkdir()
+    (target / "a.txt").write_text("old")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    os.replace(target, tmp_path / f".outdir.jinbiao-tmp-{dead.stdout.strip()}.old")  # what a kill leaves
+    with atomic_directory(target) as tmp:
+        assert (target / "a.txt").read_text() == "old"  # restored before the new output is made
+        (tmp / "b.txt").write_text("new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outdir"]
+    assert sorted(p.name for p in target.iterdir()) == ["b.txt"]
+
+
+def test_anything_below_a_gold_directory_is_protected(tmp_path):
+    write_gold_document(tmp_path / "gold" / "d1.json", document(), [])
+    with pytest.raises(GoldProtectedError):
+        atomic_write_text(tmp_path / "gold" / "sub" / "notes.txt", "x")
+    assert not (tmp_path / "gold" / "sub").exists()

@@ -112,7 +112,7 @@ def listed_regions(page: Any) -> list[tuple[str, str]]:
             REGION_ITEM,
             """items => items.map(item => [
                 item.querySelector('.lsf-outliner-item__title .lsf-labels-list .lsf-labels-list').innerText,
-                item.querySelector('.lsf-outliner-item__text').innerText,
+                item.querySelector('.lsf-outliner-item__text').textContent,
             ])""",
         )
     ]

@@ -134,6 +134,7 @@ def test_pull_gives_back_exactly_the_spans_each_annotator_sent(
     round_trip: dict[str, Any],
     annotators: dict[str, Annotator],
     documents: list[Document],
+    rules: AnnotationSet,
     tmp_path: Path,
 ) -> None:
     out = tmp_path / "pulled"
@@ -156,8 +157,15 @@ def test_pull_gives_back_exactly_the_spans_each_annotator_sent(
     assert (counts["in_export"], counts["written"], counts["reported"]) == (total, total, 0)
     assert report.summary["label_studio_counts"]["annotations"] == total
     assert result.reconciled
-    # the gold candidate (latest) of the variant document is the adder's, the last one made
-    assert result.candidate.spans(documents[-1].id) == sorted(round_trip["sent"]["adder"][documents[-1].id])
+    # no silent "latest" winner among annotators who differ: the variant document has three
+    who = ", ".join(sorted(annotators[name].email for name in ("accepter", "adder", "editor")))
+    assert result.candidate_missing[documents[-1].id] == (
+        f"its 3 annotators differ ({who}): adjudicate, or mark one annotation ground truth"
+    )
+    # every span says who made it and how: the accepter's were accepted from the predictions
+    accepted = next(p for p in result.items if p.item.who == annotators["accepter"].email)
+    assert accepted.item.started_from == rules.origin and set(accepted.hows) <= {"accepted"}
+    assert all(s.score is None for s in accepted.spans)
 
 
 def test_pushing_again_adds_nothing_and_a_new_baseline_adds_only_its_predictions(
@@ -280,7 +288,8 @@ def test_allow_problems_writes_the_rest_and_the_counts_reconcile(
     counts = report.result.counts["annotations"]
     in_label_studio = report.summary["label_studio_counts"]
     assert counts["in_export"] == in_label_studio["annotations"] + in_label_studio["skipped"] == 5
-    assert (counts["written"], counts["reported"]) == (3, 2)
+    assert (counts["written"], counts["reported"]) == (4, 1)  # the corrupted annotation keeps its sound region
+    assert report.result.counts["regions"] == {"in_export": 7, "written": 3, "reported": 4}
     skipped = {s.meta["who"]: list(s.documents) for s in report.result.sets["skipped"]}
     drafts = {s.meta["who"]: {d.doc_id: d.spans for d in s} for s in report.result.sets["draft"]}
     assert skipped == {annotators["editor"].email: [second.id]}

@@ -379,6 +379,25 @@ def _candidate(policy: str, checked: Sequence[CheckedTask]) -> tuple[AnnotationS
     return result, dict(sorted(missing.items()))
 
 
+def candidate_of(items: Sequence[PlacedItem]) -> tuple[AnnotationSet, dict[str, str]]:
+    """The `latest` candidate over items already checked and placed (say, one user's only)."""
+    by_doc: dict[str, list[PlacedItem]] = defaultdict(list)
+    for placed in items:
+        if placed.item.kind == ANNOTATION and placed.document is not None:
+            by_doc[placed.document.doc_id].append(placed)
+    result = AnnotationSet(name="candidate", kind="human", meta={"policy": LATEST, "items": []})
+    missing = {}
+    for doc_id in sorted(by_doc):
+        winner, why_none = _winner(by_doc[doc_id])
+        if winner is None or winner.document is None:
+            missing[doc_id] = why_none or ""
+            continue
+        document, item = winner.document, winner.item
+        result.add(DocumentAnnotations(doc_id, document.text_sha256, winner.spans, document.text))
+        result.meta["items"].append({"doc_id": doc_id, "task_id": item.task_id, "id": item.item_id, "who": item.who})
+    return result, missing
+
+
 def _winner(found: Sequence[PlacedItem]) -> tuple[PlacedItem | None, str | None]:
     """`latest` for one document: the most recent annotation of its one annotator, or of its
     annotators when they all agree exactly; none when they differ (that is for adjudication)."""
