@@ -134,11 +134,13 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def jieba_words(text: str, hmm: bool = JIEBA_HMM) -> list[tuple[int, int, str, str]]:
+@lru_cache(maxsize=8)
+def jieba_words(text: str, hmm: bool = JIEBA_HMM) -> tuple[tuple[int, int, str, str], ...]:
     """(start, end, word, tag): jieba's segmentation with the POS tags of its dictionary.
 
     A word the dictionary lacks (found by the HMM: mostly names) is tagged ``oov``, or ``x``
-    when it is not Han (digits, Latin)."""
+    when it is not Han (digits, Latin). Cached for the last few texts: the CRF's features and the
+    ensemble's place candidates both ask for them."""
     with _JIEBA_LOCK:
         jieba.initialize()
     tags = jieba.posseg.dt.word_tag_tab
@@ -151,7 +153,7 @@ def jieba_words(text: str, hmm: bool = JIEBA_HMM) -> list[tuple[int, int, str, s
             tag = "oov" if end - position > 1 and "\u4e00" <= word[0] <= "\u9fff" else "x"
         out.append((position, end, word, tag))
         position = end
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=8)

@@ -7,8 +7,10 @@ Conflict rule ("longest wins, then propagate"):
    at equal length the member ranked first (`RANK`: the gold CRF, the rules, the name tagger,
    jieba, the place gazetteer); a GPE that is a chain of one-character country abbreviations
    (中美) becomes one GPE per country (guideline D4);
-2. every other mention of a name found so far (PERSON, ORG, GPE, LOC, FAC; two characters or
+2. every other mention of a name the gold CRF found (PERSON, ORG, GPE, LOC, FAC; two characters or
    more) that overlaps no span is labelled the same way (`propagate_names`).
+
+The name tagger's spans take part only when their raw score is at least `NAMES_MIN_SCORE`.
 
 Every span carries a calibrated score (`calibration`): its source, label, raw score (CRF and name
 tagger), length, and whether another member proposed the very same span.
@@ -48,6 +50,10 @@ ENSEMBLE_VERSION = "2.0"
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 # at equal length, the member listed first wins
 RANK = (CRF_SOURCE, RULES_SOURCE, NAMES_SOURCE, JIEBA_SOURCE, PLACES_SOURCE)
+# the name tagger's spans below this raw score are not candidates (docs/models.md: how it was chosen)
+NAMES_MIN_SCORE = 0.5
+# the sources whose names are propagated to their other mentions
+PROPAGATE_FROM = (CRF_SOURCE,)
 
 # (start, end, label, source, raw score or None)
 Proposal = tuple[int, int, str, str, "float | None"]
@@ -93,12 +99,14 @@ def split_abbreviation_chains(
     return out
 
 
-def propagate_names(text: str, found: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def propagate_names(
+    text: str, found: Sequence[tuple[int, int, str]], others: Sequence[tuple[int, int, str]] = ()
+) -> list[tuple[int, int, str]]:
     """Other mentions of the predicted names in `text`, labelled the same way.
 
     News repeats its names (a company named once in full is named ten times); a model finds some
     mentions and misses the rest. Each name span's text (two characters or more) is searched in
-    `text`; an occurrence that overlaps no span in `found` (nor one added before it) is returned
+    `text`; an occurrence that overlaps no span in `found` or `others` (nor one added before it) is returned
     with the label most often predicted for that text (a tie goes to the label first in
     alphabetical order). Longer names are placed first.
     """
@@ -109,7 +117,7 @@ def propagate_names(text: str, found: Sequence[tuple[int, int, str]]) -> list[tu
             votes.setdefault(name, {}).setdefault(label, 0)
             votes[name][label] += 1
     occupied = bytearray(len(text))
-    for start, end, _ in found:
+    for start, end, _ in [*found, *others]:
         occupied[start:end] = b"\x01" * (end - start)
     added: list[tuple[int, int, str]] = []
     for name in sorted(votes, key=lambda n: (-len(n), n)):
@@ -156,8 +164,12 @@ class EnsembleExtractor(Extractor):
         with_places: bool = True,
         propagate: bool = True,
         calibrator: Calibrator | None = None,
+        names_min_score: float = NAMES_MIN_SCORE,
+        propagate_from: Sequence[str] = PROPAGATE_FROM,
     ) -> None:
         """`crf`: the CRF member (default: an untrained one, to be fitted or given a model)."""
+        self.names_min_score = names_min_score
+        self.propagate_from = tuple(propagate_from)
         self.crf = crf if crf is not None else CRFExtractor()
         self.with_names = with_names
         self.with_jieba = with_jieba
@@ -211,7 +223,7 @@ class EnsembleExtractor(Extractor):
         proposals: list[Proposal] = [(s, e, label, CRF_SOURCE, raw) for s, e, label, raw in crf]
         proposals += [(s, e, label, RULES_SOURCE, None) for s, e, label in rule_spans(view)]
         if self.with_names:
-            proposals += [(s, e, label, NAMES_SOURCE, raw) for s, e, label, raw in names]
+            proposals += [(s, e, label, NAMES_SOURCE, raw) for s, e, label, raw in names if raw >= self.names_min_score]
         if self.jieba is not None:
             proposals += [(s, e, label, JIEBA_SOURCE, None) for s, e, label in self.jieba.extract_offsets(view)]
         if self.with_places:
@@ -226,9 +238,11 @@ class EnsembleExtractor(Extractor):
             (s, e, Candidate(source, label, raw, agreed, e - s)) for (s, e, label, source, raw), agreed in winners
         ]
         if self.propagate:
-            found = [(s, e, c.label) for s, e, c in chosen]
+            sources = set(self.propagate_from)
+            found = [(s, e, c.label) for s, e, c in chosen if c.source in sources]
+            occupied = [(s, e, c.label) for s, e, c in chosen if c.source not in sources]
             chosen += [(s, e, Candidate(PROPAGATED_SOURCE, label, None, False, e - s))
-                       for s, e, label in propagate_names(view, found)]  # fmt: skip
+                       for s, e, label in propagate_names(view, found, occupied)]  # fmt: skip
             chosen.sort(key=lambda item: (item[0], item[1]))
         return chosen
 

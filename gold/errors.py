@@ -40,6 +40,10 @@ class Remedy(Enum):
     NAME_FORMAT = "name the format (format=NAME, one of {formats})"
     INSTALL_EXTRA = "install it: pip install 'jinbiao[{extra}]'"
     IGNORE_EXTRA_DOCUMENTS = "pass the documents it annotates, or skip the others (extra_documents='ignore')"
+    GIVE_SCHEDULER = "give the Dask scheduler's address (scheduler='tcp://HOST:8786')"
+    SCHEDULER_NEEDS_DASK = "run on the dask engine (engine='dask'), or leave the scheduler out"
+    JOBS_ARE_LOCAL = "leave jobs out (jobs=None): the cluster's workers run the work"
+    START_AFRESH = "start again without resuming (resume=False)"
 
     def words(self, context: dict[str, Any]) -> str:
         return self.value.format(**context)

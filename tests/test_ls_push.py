@@ -139,3 +139,29 @@ def test_a_batch_size_below_one_is_refused_before_any_work(capsys: pytest.Captur
     assert capsys.readouterr().err == (
         "jinbiao push: error: a batch size of 0 sends nothing; --batch-size must be at least 1\n"
     )
+
+
+def test_two_pushes_into_one_project_take_turns(tmp_path, monkeypatch) -> None:
+    import threading
+
+    from jinbiao.annotate.labelstudio.push import project_lock
+    from jinbiao.gold.paths import HOME_ENV
+
+    monkeypatch.setenv(HOME_ENV, str(tmp_path))
+    order: list[str] = []
+
+    def second() -> None:
+        with project_lock("http://127.0.0.1:8080", "新闻金标"):
+            order.append("second")
+
+    with project_lock("http://127.0.0.1:8080", "新闻金标"):
+        waiting = threading.Thread(target=second)
+        waiting.start()
+        waiting.join(0.3)
+        assert waiting.is_alive()  # the second push waits for the first
+        order.append("first")
+        with project_lock("http://127.0.0.1:8080", "another project"):  # other projects do not wait
+            order.append("other")
+    waiting.join(10)
+    assert order == ["first", "other", "second"]
+    assert len(list((tmp_path / "locks").glob("push-*.lock"))) == 2

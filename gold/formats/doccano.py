@@ -9,17 +9,16 @@ which doccano imports for sequence labelling. Lost: scores.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..annotation_set import AnnotationSet
 from ..atomic import atomic_write_text
 from ..document import Document
-from ..schema import LABEL_SET
 from .common import jsonl, validation_error
 from .mapping import AnnotationBuilder, DocumentRecord, SpanRecord, record_doc_id
-from .reading import expect_dict, expect_list, read_json_format, text_of
+from .reading import expect_dict, expect_list, json_reader, text_of
 from .writing import spans_to_write
 
 
@@ -50,27 +49,11 @@ def parse_doccano_record(value: Any, where: str, builder: AnnotationBuilder) -> 
     )
 
 
-def read_doccano(
-    path: str | os.PathLike[str],
-    documents: Iterable[Document],
-    *,
-    offsets: str = "normalized",
-    labels: Collection[str] | None = LABEL_SET,
-    flat: bool = False,
-    extra_documents: str = "error",
-    name: str | None = None,
-) -> AnnotationSet:
-    return read_json_format(
-        path,
-        documents,
-        parse_doccano_record,
-        format="doccano",
-        offsets=offsets,
-        labels=labels,
-        flat=flat,
-        extra_documents=extra_documents,
-        name=name,
-    )
+read_doccano = json_reader(
+    parse_doccano_record,
+    "doccano",
+    "doccano JSONL (``label`` lists or ``entities`` with ``start_offset``) over `documents`.",
+)
 
 
 def write_doccano(

@@ -30,7 +30,7 @@ from ..errors import JinbiaoError
 from ..schema import LABEL_SET
 from .common import as_offset, jsonl, validation_error
 from .mapping import AnnotationBuilder, DocumentRecord, SpanRecord, record_doc_id
-from .reading import expect_dict, expect_list, read_json_format, text_of
+from .reading import expect_dict, expect_list, json_reader, text_of
 from .tags import PREFIXES, decode_tags
 from .writing import spans_to_write
 
@@ -150,28 +150,7 @@ def _text_for(document: Document | None, builder: AnnotationBuilder) -> str | No
     return document.text if document is not None and builder.offsets == "normalized" else None
 
 
-def read_hf_pipeline(
-    path: str | os.PathLike[str],
-    documents: Iterable[Document],
-    *,
-    offsets: str = "normalized",
-    labels: Collection[str] | None = LABEL_SET,
-    flat: bool = False,
-    extra_documents: str = "error",
-    name: str | None = None,
-) -> AnnotationSet:
-    """A file of pipeline output (see the module docstring)."""
-    return read_json_format(
-        path,
-        documents,
-        _records,
-        format="hf-pipeline",
-        offsets=offsets,
-        labels=labels,
-        flat=flat,
-        extra_documents=extra_documents,
-        name=name,
-    )
+read_hf_pipeline = json_reader(_records, "hf-pipeline", "A file of pipeline output (see the module docstring).")
 
 
 def pipeline_annotations(

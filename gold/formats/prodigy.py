@@ -9,17 +9,16 @@ no ``tokens`` are written (recipes that need them tokenize the text themselves).
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..annotation_set import AnnotationSet
 from ..atomic import atomic_write_text
 from ..document import Document
-from ..schema import LABEL_SET
 from .common import jsonl, validation_error
 from .mapping import AnnotationBuilder, DocumentRecord, SpanRecord, record_doc_id
-from .reading import expect_dict, expect_list, read_json_format, text_of
+from .reading import expect_dict, expect_list, json_reader, text_of
 from .writing import spans_to_write
 
 SKIPPED_ANSWERS = ("reject", "ignore")
@@ -39,27 +38,9 @@ def parse_prodigy_record(value: Any, where: str, builder: AnnotationBuilder) -> 
     yield DocumentRecord(where, record_doc_id(record, builder.refs), text_of(record, where), spans)
 
 
-def read_prodigy(
-    path: str | os.PathLike[str],
-    documents: Iterable[Document],
-    *,
-    offsets: str = "normalized",
-    labels: Collection[str] | None = LABEL_SET,
-    flat: bool = False,
-    extra_documents: str = "error",
-    name: str | None = None,
-) -> AnnotationSet:
-    return read_json_format(
-        path,
-        documents,
-        parse_prodigy_record,
-        format="prodigy",
-        offsets=offsets,
-        labels=labels,
-        flat=flat,
-        extra_documents=extra_documents,
-        name=name,
-    )
+read_prodigy = json_reader(
+    parse_prodigy_record, "prodigy", 'Prodigy JSONL (``{"text", "spans": [{start, end, label}]}``) over `documents`.'
+)
 
 
 def write_prodigy(

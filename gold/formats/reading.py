@@ -47,6 +47,37 @@ def read_json_format(
     return builder.finish()
 
 
+def json_reader(parse: RecordParser, format: str, doc: str) -> Callable[..., AnnotationSet]:
+    """The reader of a JSON / JSONL format whose records `parse` understands, with the common signature
+    ``(path, documents, *, offsets, labels, flat, extra_documents, name)``."""
+
+    def read(
+        path: str | os.PathLike[str],
+        documents: Iterable[Document],
+        *,
+        offsets: str = "normalized",
+        labels: Collection[str] | None = LABEL_SET,
+        flat: bool = False,
+        extra_documents: str = "error",
+        name: str | None = None,
+    ) -> AnnotationSet:
+        return read_json_format(
+            path,
+            documents,
+            parse,
+            format=format,
+            offsets=offsets,
+            labels=labels,
+            flat=flat,
+            extra_documents=extra_documents,
+            name=name,
+        )
+
+    read.__name__ = read.__qualname__ = f"read_{format.replace('-', '_')}"
+    read.__doc__ = doc
+    return read
+
+
 def expect_dict(value: Any, where: str, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise validation_error(f"expected {what}, found a JSON {type(value).__name__}", file=where)

@@ -9,17 +9,16 @@ else by its text. Written: JSONL ``{"id", "text", "entities"}``. Lost: scores.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..annotation_set import AnnotationSet
 from ..atomic import atomic_write_text
 from ..document import Document
-from ..schema import LABEL_SET
 from .common import jsonl, validation_error
 from .mapping import AnnotationBuilder, DocumentRecord, SpanRecord, record_doc_id
-from .reading import expect_dict, expect_list, read_json_format, text_of
+from .reading import expect_dict, expect_list, json_reader, text_of
 from .writing import spans_to_write
 
 
@@ -56,27 +55,12 @@ def parse_spacy_record(value: Any, where: str, builder: AnnotationBuilder) -> It
     )
 
 
-def read_spacy_json(
-    path: str | os.PathLike[str],
-    documents: Iterable[Document],
-    *,
-    offsets: str = "normalized",
-    labels: Collection[str] | None = LABEL_SET,
-    flat: bool = False,
-    extra_documents: str = "error",
-    name: str | None = None,
-) -> AnnotationSet:
-    return read_json_format(
-        path,
-        documents,
-        parse_spacy_record,
-        format="spacy-json",
-        offsets=offsets,
-        labels=labels,
-        flat=flat,
-        extra_documents=extra_documents,
-        name=name,
-    )
+read_spacy_json = json_reader(
+    parse_spacy_record,
+    "spacy-json",
+    'spaCy-style JSON offsets (``{"text", "entities": [[start, end, label], ...]}`` '
+    'or ``(text, {"entities": ...})``) over `documents`.',
+)
 
 
 def write_spacy_json(

@@ -15,8 +15,10 @@ from jinbiao.gold.errors import OutputExistsError
 from jinbiao.gold.tables import format_table
 
 __all__ = [
+    "add_engine_arguments",
     "check_output_dir",
     "check_writable",
+    "engine_options",
     "format_table",
     "non_negative_float",
     "non_negative_int",
@@ -96,6 +98,39 @@ def regex(value: str) -> str:
     except re.error as error:
         raise argparse.ArgumentTypeError(f"{value!r} is not a regular expression ({error})") from None
     return value
+
+
+# ------------------------------------------------------------------------------- engines
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--jobs`, `--engine`, `--scheduler` and `--resume`: where a job's extraction runs, and
+    whether it continues an interrupted run (`jinbiao.engines`)."""
+    from jinbiao.engines import DEFAULT_ENGINE, ENGINES, default_jobs
+
+    parser.add_argument(
+        "--jobs",
+        type=positive_int,
+        metavar="N",
+        help=f"worker processes of the local engine (default: every core, {default_jobs()} here)",
+    )
+    parser.add_argument(
+        "--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"where the work runs (default {DEFAULT_ENGINE})"
+    )
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS", help="the Dask scheduler of --engine dask, such as tcp://10.0.0.5:8786"
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run: documents it finished (same id, same text) are taken from "
+        "<output>.partial",
+    )
+
+
+def engine_options(args: argparse.Namespace) -> dict[str, object]:
+    """The keyword arguments of the library's streaming jobs, from `add_engine_arguments`' flags."""
+    return {"jobs": args.jobs, "engine": args.engine, "scheduler": args.scheduler, "resume": args.resume}
 
 
 # ----------------------------------------------------------------------------------- outputs

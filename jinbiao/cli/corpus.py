@@ -1,23 +1,36 @@
-"""Corpus commands: `normalize`, `baselines`, `extract`, `prelabel`."""
+"""Corpus commands: `normalize`, `baselines`, `extract`, `prelabel`.
+
+Each streams the corpus one document at a time (`jinbiao.annotate.corpus.stream`); `extract` and
+`prelabel` run on an engine (`--jobs`, `--engine`, `--scheduler`) and resume (`--resume`) through
+`jinbiao.prelabel.write_predictions` / `write_tasks`.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from collections.abc import Iterator
 from functools import partial
-from pathlib import Path
 
-from jinbiao.annotate.corpus import load_corpus_with_reports
+from jinbiao.annotate.corpus import write_normalized
 from jinbiao.annotate.corpus.normalize import DEFAULT_CHROME_PATTERNS, STEPS, NormalizationConfig
+from jinbiao.annotate.corpus.stream import open_corpus
 from jinbiao.annotate.labelstudio.config import label_config_xml
 from jinbiao.baselines import DEFAULT_BASELINE, available, get_extractor
-from jinbiao.gold.io import annotation_set_jsonl
+from jinbiao.gold import Document
 from jinbiao.gold.paths import ARTICLES_DIR
 from jinbiao.gold.tables import format_table
-from jinbiao.prelabel import DEFAULT_LABEL_CONFIG, DEFAULT_PREDICTIONS, DEFAULT_TASKS, Prelabelled, prelabel, tasks_json
+from jinbiao.prelabel import (
+    DEFAULT_LABEL_CONFIG,
+    DEFAULT_PREDICTIONS,
+    DEFAULT_TASKS,
+    StreamReport,
+    report_lines,
+    write_predictions,
+    write_tasks,
+)
 
-from .common import check_writable, write_output
+from .common import add_engine_arguments, check_output_dir, check_writable, engine_options, regex, write_output
 
 
 def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +44,12 @@ def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
         "--skip-step", action="append", default=[], choices=STEPS, help="switch a normalization step off"
     )
     parser.add_argument(
-        "--chrome-pattern", action="append", default=[], metavar="REGEX", help="another whole-line chrome pattern"
+        "--chrome-pattern",
+        action="append",
+        default=[],
+        type=regex,
+        metavar="REGEX",
+        help="another whole-line chrome pattern",
     )
 
 
@@ -47,32 +65,29 @@ def corpus_paths(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_normalize(args: argparse.Namespace) -> int:
-    loaded = load_corpus_with_reports(corpus_paths(args), config=normalization_config(args))
-    if args.show:
-        for document, _ in loaded:
-            if len(loaded) > 1:
-                print(f"==> {document.id} <==")
-            print(document.text)
     if args.output:
-        out = Path(args.output)
-        for document, _ in loaded:
-            write_output(out / f"{document.id}.txt", document.text + "\n")
-            offsets = {
-                "id": document.id,
-                "source": document.source,
-                "source_sha256": document.source_sha256,
-                "text_sha256": document.text_sha256,
-                "offsets": document.offset_runs(),
-            }
-            write_output(out / f"{document.id}.offsets.json", json.dumps(offsets, ensure_ascii=False) + "\n")
-    if not args.show or args.output:
-        rows = []
-        for document, result in loaded:
+        check_output_dir(args.output, overwrite=args.overwrite)
+    corpus = open_corpus(corpus_paths(args), config=normalization_config(args))
+    rows: list[list[object]] = []
+
+    def documents() -> Iterator[Document]:
+        for document, result in corpus.with_reports():
+            if args.show:
+                if len(corpus) > 1:
+                    print(f"==> {document.id} <==")
+                print(document.text)
             raw_length = len(document.offsets) + sum(result.removed.values())
             rows.append([document.id, raw_length, len(document.text), *(result.removed.get(s, 0) for s in STEPS)])
-        print(
-            format_table(["document", "raw", "normalized", *STEPS], rows), file=sys.stderr if args.show else sys.stdout
-        )
+            yield document
+
+    if args.output:
+        write_normalized(documents(), args.output, overwrite=args.overwrite)
+    else:
+        for _ in documents():
+            pass
+    if not args.show or args.output:
+        table = format_table(["document", "raw", "normalized", *STEPS], rows)
+        print(table, file=sys.stderr if args.show else sys.stdout)
     return 0
 
 
@@ -86,39 +101,37 @@ def cmd_baselines(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prelabel(args: argparse.Namespace, baselines: list[str]) -> Prelabelled:
-    result = prelabel(
-        corpus_paths(args),
-        baselines,
-        config=normalization_config(args),
-        say=partial(print, file=sys.stderr),
-        show_progress=not args.quiet,
-    )
+def _streaming_options(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        "config": normalization_config(args),
+        "say": partial(print, file=sys.stderr),
+        "show_progress": not args.quiet,
+        **engine_options(args),
+    }
+
+
+def _tell(args: argparse.Namespace, report: StreamReport) -> None:
     if not args.quiet:
-        for run in result.runs:
-            print(
-                f"{run.annotation_set.origin}: {run.annotation_set.span_count()} spans in {len(result.documents)} "
-                f"documents, {run.characters_per_second:,.0f} characters/s",
-                file=sys.stderr,
-            )
-    return result
+        for line in report_lines(report):
+            print(line, file=sys.stderr)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     check_writable(args.output)
-    result = _prelabel(args, [args.baseline])
-    write_output(args.output, annotation_set_jsonl(result.annotation_sets[0]), overwrite=True)
+    report = write_predictions(corpus_paths(args), args.baseline, args.output, **_streaming_options(args))
+    _tell(args, report)
     print(f"wrote {args.output}")
     return 0
 
 
 def cmd_prelabel(args: argparse.Namespace) -> int:
     check_writable(args.output, args.config)
-    result = _prelabel(args, args.baseline or [DEFAULT_BASELINE])
-    write_output(args.output, tasks_json(result.documents, result.annotation_sets))
+    baselines = args.baseline or [DEFAULT_BASELINE]
+    report = write_tasks(corpus_paths(args), baselines, args.output, **_streaming_options(args))
+    _tell(args, report)
     if args.config:
         write_output(args.config, label_config_xml())
-    print(f"wrote {args.output} ({len(result.documents)} tasks)" + (f" and {args.config}" if args.config else ""))
+    print(f"wrote {args.output} ({report.documents} tasks)" + (f" and {args.config}" if args.config else ""))
     return 0
 
 
@@ -127,6 +140,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_corpus_arguments(p)
     p.add_argument("--show", action="store_true", help="print the normalized text")
     p.add_argument("-o", "--output", metavar="DIR", help="write <id>.txt and <id>.offsets.json here")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing non-empty output directory")
     p.set_defaults(handler=cmd_normalize)
 
     p = subparsers.add_parser("baselines", help="list the registered extractors")
@@ -136,6 +150,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_corpus_arguments(p)
     p.add_argument("--baseline", default=DEFAULT_BASELINE, help=f"extractor name (default {DEFAULT_BASELINE})")
     p.add_argument("-o", "--output", default=DEFAULT_PREDICTIONS, help=f"output JSONL (default {DEFAULT_PREDICTIONS})")
+    add_engine_arguments(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_extract)
 
@@ -144,5 +159,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--baseline", action="append", help=f"extractor name, repeatable (default {DEFAULT_BASELINE})")
     p.add_argument("-o", "--output", default=DEFAULT_TASKS, help=f"task file (default {DEFAULT_TASKS})")
     p.add_argument("--config", default=DEFAULT_LABEL_CONFIG, help=f"labeling config (default {DEFAULT_LABEL_CONFIG})")
+    add_engine_arguments(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_prelabel)

@@ -46,6 +46,10 @@ FLAG_WORDING: dict[Remedy, str | Callable[[dict[str, Any]], str]] = {
     Remedy.NAME_FORMAT: "name the format with --format NAME (one of {formats})",
     Remedy.INSTALL_EXTRA: "install it with `pip install 'jinbiao[{extra}]'`",
     Remedy.IGNORE_EXTRA_DOCUMENTS: "pass --ignore-extra-documents to skip documents the gold does not have",
+    Remedy.GIVE_SCHEDULER: "give its address with --scheduler tcp://HOST:8786",
+    Remedy.SCHEDULER_NEEDS_DASK: "add --engine dask, or leave out --scheduler",
+    Remedy.JOBS_ARE_LOCAL: "leave out --jobs: the cluster's workers run the work",
+    Remedy.START_AFRESH: "run it again without --resume to start afresh",
 }
 
 

@@ -12,11 +12,15 @@ from jinbiao.baselines.heldout import load_phrases
 from jinbiao.benchmark import (
     IN_DOMAIN,
     MSRA_PREDICTION_LABELS,
+    NAMES4,
     OUT_OF_DOMAIN,
+    POOLED,
     Dataset,
+    ReliabilityRow,
     heldout_datasets,
     msra_test_dataset,
     reliability,
+    reliability_plot,
     run_benchmark,
 )
 from jinbiao.gold import LABEL_SET, AnnotationSet, Document, Span, load_gold
@@ -58,8 +62,15 @@ def test_heldout_scored_exactly_and_labelled_out_of_domain():
     numeric, names = run.row("oracle", "heldout-numeric"), run.row("oracle", "heldout-names")
     assert (numeric.support, numeric.predicted, numeric.correct, numeric.f1) == (172, 172, 172, 1.0)
     assert (names.support, names.predicted, names.correct, names.f1) == (96, 96, 96, 1.0)
+    pooled, four = run.row("oracle", POOLED), run.row("oracle", NAMES4)
+    assert (pooled.support, pooled.correct, pooled.f1) == (172 + 96, 172 + 96, 1.0)
+    assert four.support == sum(1 for p in load_phrases("names") for *_, label in p.spans if label != "FAC")
     assert {row.domain for row in run.rows} == {OUT_OF_DOMAIN}
     assert "out-of-domain" in run.table()
+    targets = run.targets("oracle")
+    assert [(t, v) for _, t, v in targets] == [(0.82, None), (0.70, 1.0), (0.65, 1.0), (0.75, None)]
+    table = run.targets_table("oracle")
+    assert "not run" in table and "missed" not in table
 
 
 def test_a_dataset_scores_only_its_own_labels():
@@ -101,6 +112,23 @@ def test_reliability_bins_measure_precision():
         ("0.00–0.50", 0, 0), ("0.50–0.90", 1, 0), ("0.90–1.00", 2, 2), ("no score", 1, 0),
     ]  # fmt: skip
     assert rows["0.90–1.00"].precision == 1.0 and rows["0.90–1.00"].mean_score == pytest.approx(0.985)
+
+
+def test_a_missed_target_says_by_how_much():
+    run = run_benchmark(["oracle"], include_seed=False, include_msra=False, factory=factory)
+    row = run.row("oracle", NAMES4)
+    row.f1 = 0.5
+    assert "missed by 0.200" in run.targets_table("oracle")
+
+
+def test_the_reliability_diagram_is_drawn(tmp_path):
+    rows = [
+        ReliabilityRow("a", "0.00–0.50", 10, 3, 0.3),
+        ReliabilityRow("a", "0.50–1.00", 10, 8, 0.8),
+        ReliabilityRow("a", "no score", 0, 0, None),
+    ]
+    path = reliability_plot(rows, tmp_path / "r.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_msra_labels_are_mapped_and_training_sentences_left_out():

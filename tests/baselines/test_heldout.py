@@ -108,8 +108,9 @@ def test_the_grammar_was_developed_on_other_sentences():
 
 
 def test_only_the_benchmark_reads_the_heldout_set():
-    """No extractor, trainer or feature code imports the held-out set: only the benchmark does."""
-    allowed = {ROOT / "jinbiao" / "benchmark.py"}
+    """No extractor, trainer or feature code imports the held-out set: only the benchmark (and its
+    command) does."""
+    allowed = {ROOT / "jinbiao" / "benchmark.py", ROOT / "jinbiao" / "cli" / "benchmark.py"}
     readers = []
     for folder in ("baselines", "jinbiao", "evaluate", "annotate", "gold"):
         for path in (ROOT / folder).rglob("*.py"):

@@ -155,7 +155,7 @@ def test_the_committed_tagger_records_its_data_licence_and_command():
 # hand-checked phrases, written for these tests (not the held-out set): transliterated foreign
 # names, long company names, countries and cities
 PHRASES = [
-    ("外交部发言人说，埃隆·马斯克下周将访问上海。", [("埃隆·马斯克", "PERSON"), ("上海", "GPE")]),
+    ("外交部发言人说，埃隆·马斯克下周将访问上海。", [("外交部", "ORG"), ("埃隆·马斯克", "PERSON"), ("上海", "GPE")]),
     ("宁德时代新能源科技股份有限公司昨日发布公告。", [("宁德时代新能源科技股份有限公司", "ORG")]),
     ("巴西总统卢拉抵达北京。", [("巴西", "GPE"), ("卢拉", "PERSON"), ("北京", "GPE")]),
 ]

@@ -53,7 +53,7 @@ def test_iter_places_is_sorted_and_labelled():
 def test_every_entry_names_its_source_and_the_versions_are_recorded():
     gazetteer = default_gazetteer()
     assert set(gazetteer.origins.values()) == {
-        "cpca", "pycountry:iso3166-1", "pycountry:iso3166-2", "cldr:territories", "cldr:cities",
+        "cpca", "pycountry:iso3166-1", "pycountry:iso3166-2", "cldr:territories", "cldr:cities", "jieba:geographic",
     }  # fmt: skip
     assert gazetteer.origins["朝阳区"] == "cpca"
     assert gazetteer.origins["巴黎"] == "cldr:cities"

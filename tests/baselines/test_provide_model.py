@@ -82,7 +82,8 @@ def test_without_a_model_or_gold_the_ensemble_falls_back_and_the_crf_refuses(tmp
     no_gold = tmp_path / "no-gold"
     ensemble = provide_model(EnsembleExtractor(), gold_dir=no_gold, model_dir=tmp_path / "m", say=notes.append)
     assert notes == [
-        f"ensemble: no trained CRF model in {tmp_path / 'm'} and no gold to train it on; falling back to rules + jieba"
+        f"ensemble: no trained CRF model in {tmp_path / 'm'} and no gold to train it on; falling back to the "
+        "grammar, the name tagger and the place gazetteer"
     ]
     assert ensemble.fallback
     with pytest.raises(MissingModelError) as caught:
