@@ -15,7 +15,9 @@ correctness is known without touching any benchmark data:
 * the ensemble's leave-one-document-out predictions on the seed gold (every label), and
 * the ensemble's predictions, trained on the whole seed gold, on the MSRA *development* sentences
   (the last sentences of MSRA's training file, which the name tagger never saw; name labels only,
-  MSRA's LOC standing for our GPE / LOC / FAC as in the benchmark).
+  MSRA's LOC standing for our GPE / LOC / FAC as in the benchmark);
+* the standalone `rules` (seed gold) and `jieba` (seed gold and MSRA development names) spans,
+  so that those baselines' scores are calibrated too.
 
 The coefficients are stored in ``baselines/data/calibration.json`` with what they were fitted on.
 The benchmark's reliability table (`jinbiao.benchmark`) shows how well the scores match measured
@@ -215,12 +217,39 @@ def fit_calibration(
     gold, documents = load_gold(gold_dir if gold_dir is not None else DOCUMENTS_DIR)
     dev_sentences = list(development) if development is not None else development_sentences()
     dev = development_candidates(build().fit(documents, gold), dev_sentences)
+    standalone = standalone_candidates(gold, documents, dev_sentences)
     described = {
         "seed": f"{len(seed)} spans of the ensemble, leave-one-document-out on {len(documents)} gold documents",
         "development": f"{len(dev)} name spans on {len(dev_sentences)} MSRA development sentences "
         + (f"(the last {DEV_SENTENCES} of MSRA's training file)" if development is None else "(given)"),
+        "standalone": f"{len(standalone)} spans of the rules (seed gold) and jieba (seed gold, MSRA development names)",
     }
-    return fit([*seed, *dev], fitted_on=described)
+    return fit([*seed, *dev, *standalone], fitted_on=described)
+
+
+def standalone_candidates(
+    gold: Any, documents: Sequence[Any], sentences: Sequence[tuple[str, list[tuple[int, int, str]]]]
+) -> list[Candidate]:
+    """The `rules` and `jieba` baselines' own spans, marked right or wrong: on the seed gold (rules,
+    jieba) and on MSRA development sentences (jieba's names)."""
+    from jinbiao.gold import Document
+
+    from .jieba_names import JiebaExtractor
+    from .rules import RuleExtractor
+    from .simplified import to_simplified
+
+    rules, jieba = RuleExtractor(), JiebaExtractor()
+    found: list[Candidate] = []
+    for document in documents:
+        truth = {span.key for span in gold.spans(document.id)}
+        view = to_simplified(document.text)
+        for source, offsets in ((RULES_SOURCE, rules.offsets(view)), (JIEBA_SOURCE, jieba.extract_offsets(view))):
+            found += [Candidate(source, label, None, False, e - s, (s, e, label) in truth) for s, e, label in offsets]
+    for text, spans in sentences:
+        truth = {(s, e, MSRA_LABELS[kind]) for s, e, kind in spans if kind in MSRA_LABELS}
+        for s, e, label in jieba.extract_offsets(Document("msra-dev", text).text):
+            found.append(Candidate(JIEBA_SOURCE, label, None, False, e - s, (s, e, PREDICTION_LABELS[label]) in truth))
+    return found
 
 
 @lru_cache(maxsize=4)

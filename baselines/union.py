@@ -34,7 +34,7 @@ class UnionExtractor(Extractor):
     def __init__(self, members: Sequence[Extractor]) -> None:
         self.members = list(members)
         self.labels = frozenset().union(*(m.labels for m in self.members))
-        self.version = "1.0"
+        self.version = "2.0"  # 2.0: the grammar and the place gazetteer in its members
         self.description = "Union of " + ", ".join(m.name for m in self.members) + "; longer span wins an overlap."
 
     def extract(self, document: Document) -> list[Span]:

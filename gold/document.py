@@ -91,7 +91,7 @@ class RunOffsets(Sequence[int]):
         return self._at(index)
 
     def _ends(self) -> list[int]:
-        return [*self._starts[1:], self._length]
+        return [*self._starts[1:], self._length] if self._starts else []
 
     def __iter__(self) -> Iterator[int]:
         for start, raw, end in zip(self._starts, self._raw_starts, self._ends(), strict=True):

@@ -2,44 +2,76 @@
 
 Each stage is a public function a notebook can call the same way::
 
-    from jinbiao.pipeline import leaderboard_step, run_baselines, summary, write_outputs
-    result = run_baselines()                       # every registered baseline on the shipped articles
-    print(summary(result, write_outputs(result)))  # out/tasks.json, out/label_config.xml, out/predictions/
-    board = leaderboard_step()                     # results/, or None without the shipped gold
+    from jinbiao.pipeline import leaderboard_step, run_baselines, summary
+    result = run_baselines()          # every registered baseline on the shipped articles, into out/
+    print(summary(result))            # out/tasks.json, out/label_config.xml, out/predictions/<baseline>.jsonl
+    board = leaderboard_step()        # results/, or None without the shipped gold
+
+`run_baselines` streams the corpus once, every baseline on each document, on an engine
+(`jobs`, `engine`, `scheduler`: `jinbiao.engines`), and resumes an interrupted run (`resume`;
+its journal is ``out/tasks.json.partial``), like `jinbiao.prelabel.write_tasks`.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from jinbiao.annotate.corpus import load_corpus
+from jinbiao.annotate.corpus import NormalizationConfig, load_corpus
+from jinbiao.annotate.corpus.stream import open_corpus
 from jinbiao.annotate.labelstudio.config import label_config_xml
-from jinbiao.baselines import DEFAULT_BASELINE, available, get_extractor
+from jinbiao.baselines import DEFAULT_BASELINE, Extractor, available, get_extractor
 from jinbiao.baselines.crf_model import DEFAULT_GOLD_DIR, ModelError, has_gold
-from jinbiao.gold import LABELS, Document, atomic_write_text
-from jinbiao.gold.io import annotation_set_jsonl
+from jinbiao.engines import DEFAULT_ENGINE, make_engine
+from jinbiao.gold import LABELS, atomic_write_text, read_jsonl
 from jinbiao.gold.paths import ARTICLES_DIR
 from jinbiao.gold.tables import format_table
 from jinbiao.leaderboard import DEFAULT_N_RESAMPLES, DEFAULT_RESULTS_DIR, LeaderboardRun, run_leaderboard
 from jinbiao.models import Say, provide_model
-from jinbiao.prelabel import OUTPUT_DIR, ExtractionRun, run_extractor, tasks_json
+from jinbiao.prelabel import (
+    BATCH_CHARACTERS,
+    OUTPUT_DIR,
+    PredictionsJsonl,
+    StreamReport,
+    TasksJson,
+    stream_extraction,
+)
 
 
 @dataclass
 class CorpusRun:
-    documents: list[Document]
-    runs: dict[str, ExtractionRun] = field(default_factory=dict)
+    """What `run_baselines` did: the streamed run, the files written, the baselines skipped."""
+
+    report: StreamReport
+    out_dir: Path
+    paths: list[str | os.PathLike[str]]
+    config: NormalizationConfig | None = None
+    written: list[Path] = field(default_factory=list)
     # a learned baseline whose model could not be provided, with the reason
     skipped: dict[str, ModelError] = field(default_factory=dict)
-    seconds: float = 0.0
+
+    @property
+    def baselines(self) -> list[str]:
+        """The baselines that ran, the default first."""
+        return [totals.origin.partition("@")[0] for totals in self.report.extractors]
+
+    @property
+    def documents(self) -> int:
+        return self.report.documents
 
     @property
     def characters(self) -> int:
-        return sum(len(d.text) for d in self.documents)
+        return self.report.characters
+
+    @property
+    def seconds(self) -> float:
+        return self.report.seconds
+
+    def predictions_path(self, baseline: str) -> Path:
+        return self.out_dir / "predictions" / f"{baseline}.jsonl"
 
 
 def baseline_order(names: Sequence[str] | None = None) -> list[str]:
@@ -53,69 +85,77 @@ def run_baselines(
     paths: Sequence[str | os.PathLike[str]] = (ARTICLES_DIR,),
     baselines: Sequence[str] | None = None,
     *,
+    out_dir: str | os.PathLike[str] = OUTPUT_DIR,
     gold_dir: str | os.PathLike[str] | None = DEFAULT_GOLD_DIR,
+    config: NormalizationConfig | None = None,
+    jobs: int | None = None,
+    engine: str = DEFAULT_ENGINE,
+    scheduler: Any = None,
+    resume: bool = False,
     say: Say | None = None,
     show_progress: bool = False,
+    batch_characters: int = BATCH_CHARACTERS,
 ) -> CorpusRun:
-    """Run `baselines` (default: every registered one) over the corpus under `paths`.
+    """Run `baselines` (default: every registered one) over the corpus under `paths` and write
+    `out_dir`: tasks.json (every baseline's predictions, the default first), label_config.xml and
+    predictions/<baseline>.jsonl.
 
     Each learned baseline gets its model first (`jinbiao.models.provide_model`: loaded, else trained
     from the gold in `gold_dir`, announced to `say`); one whose model cannot be had is skipped, with why."""
-    started = time.perf_counter()
+    runner = make_engine(jobs, engine=engine, scheduler=scheduler)
     extractors = [get_extractor(name) for name in baseline_order(baselines)]
-    result = CorpusRun(load_corpus(paths))
+    corpus = open_corpus(paths, config=config)
+    out = Path(out_dir)
+    result = CorpusRun(StreamReport([]), out, list(paths), config)
+    ready: list[Extractor] = []
     for extractor in extractors:
         try:
-            provide_model(extractor, gold_dir=gold_dir, say=say)
+            ready.append(provide_model(extractor, gold_dir=gold_dir, say=say))
         except ModelError as error:
             result.skipped[extractor.name] = error
-            continue
-        result.runs[extractor.name] = run_extractor(extractor, result.documents, show_progress=show_progress)
-    result.seconds = time.perf_counter() - started
+    outputs = [(out / "tasks.json", TasksJson())]
+    outputs += [(result.predictions_path(e.name), PredictionsJsonl(i)) for i, e in enumerate(ready)]
+    result.report = stream_extraction(
+        corpus,
+        ready,
+        outputs,
+        engine=runner,
+        resume=resume,
+        show_progress=show_progress,
+        description="run",
+        batch_characters=batch_characters,
+    )
+    tasks, *predictions = result.report.written
+    result.written = [tasks, atomic_write_text(out / "label_config.xml", label_config_xml()), *predictions]
     return result
 
 
-def write_outputs(result: CorpusRun, out_dir: str | os.PathLike[str] = OUTPUT_DIR) -> list[Path]:
-    """out/tasks.json (every baseline's predictions, the default first), out/label_config.xml and
-    out/predictions/<baseline>.jsonl."""
-    out = Path(out_dir)
-    sets = [run.annotation_set for run in result.runs.values()]
-    written = [
-        atomic_write_text(out / "tasks.json", tasks_json(result.documents, sets)),
-        atomic_write_text(out / "label_config.xml", label_config_xml()),
-    ]
-    for name, run in result.runs.items():
-        written.append(
-            atomic_write_text(out / "predictions" / f"{name}.jsonl", annotation_set_jsonl(run.annotation_set))
-        )
-    return written
-
-
 def _summary_rows(result: CorpusRun) -> tuple[list[str], list[list[object]]]:
-    """Spans per label per baseline, with throughput."""
+    """Spans per label per baseline, with throughput (per worker: characters over the seconds spent)."""
     headers = ["baseline", *LABELS, "total", "seconds", "chars/s"]
     rows: list[list[object]] = []
-    for name, run in result.runs.items():
-        counts = run.annotation_set.label_counts()
+    for name, totals in zip(result.baselines, result.report.extractors, strict=True):
         rows.append(
             [
                 name,
-                *(counts.get(label, 0) for label in LABELS),
-                sum(counts.values()),
-                f"{run.seconds:.2f}",
-                f"{run.characters_per_second:,.0f}",
+                *(totals.counts.get(label, 0) for label in LABELS),
+                totals.spans,
+                f"{totals.seconds:.2f}",
+                f"{totals.characters_per_second:,.0f}",
             ]
         )
     return headers, rows
 
 
-def summary(result: CorpusRun, written: Sequence[Path]) -> str:
+def summary(result: CorpusRun) -> str:
     """What `jinbiao run` prints about the run: sizes, the spans table, the files written."""
     headers, rows = _summary_rows(result)
+    reused = f" ({result.report.reused} from the interrupted run)" if result.report.reused else ""
+    written = result.written
     return "\n".join(
         [
-            f"{len(result.documents)} documents, {result.characters:,} characters, "
-            f"{len(result.runs)} baselines in {result.seconds:.1f} s",
+            f"{result.documents} documents{reused}, {result.characters:,} characters, "
+            f"{len(result.baselines)} baselines on {result.report.engine} in {result.seconds:.1f} s",
             format_table(headers, rows),
             "wrote " + ", ".join(str(p) for p in written[:2]) + f" and {len(written) - 2} prediction files",
         ]
@@ -154,15 +194,17 @@ def serve_for_annotation(
     studio_path: str | os.PathLike[str] | None = None,
     show_progress: bool = False,
 ) -> Served:
-    """Start the local studio (idempotent) and push the documents with `baseline`'s predictions."""
+    """Start the local studio (idempotent) and push the documents with `baseline`'s predictions
+    (read back from the run's predictions file)."""
     from jinbiao.annotate.labelstudio import server
     from jinbiao.annotate.labelstudio.client import connect
     from jinbiao.annotate.labelstudio.push import push
 
     status = server.start(studio_path)
     connection = connect(studio_path=studio_path, interactive=False)
-    predictions = [result.runs[baseline].annotation_set] if baseline in result.runs else []
-    report = push(connection, title, result.documents, predictions, progress=show_progress)
+    documents = load_corpus(result.paths, config=result.config)
+    predictions = [read_jsonl(result.predictions_path(baseline))] if baseline in result.baselines else []
+    report = push(connection, title, documents, predictions, progress=show_progress)
     url = status.url or ""
     return Served(
         url=url,

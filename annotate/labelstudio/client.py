@@ -131,6 +131,19 @@ class Endpoint:
     source: str
     local_studio: Path | None = None
 
+    def __post_init__(self) -> None:
+        check_key(self.api_key, self.source)
+
+
+def check_key(api_key: str, source: str) -> None:
+    """Refuse, before any request, a key that cannot be one: Label Studio's tokens are printable
+    ASCII, and an HTTP header cannot carry anything else. The key itself is never shown."""
+    if not all(" " <= character <= "~" for character in api_key):
+        where = "the API key given" if source == "argument" else f"the API key from {source}"
+        if source == ENV_KEY:
+            where = ENV_KEY
+        raise LabelStudioError(f"{where} holds characters an API key cannot have (it is printable ASCII); {KEY_HELP}")
+
 
 def resolve(
     url: str | None = None,
@@ -142,6 +155,8 @@ def resolve(
     """Which server to talk to, with which key (see the module's docstring for the order)."""
     url = url or os.environ.get(ENV_URL) or None
     api_key = api_key or os.environ.get(ENV_KEY) or None
+    if api_key:
+        check_key(api_key, ENV_KEY if os.environ.get(ENV_KEY) == api_key else "argument")
     if url and api_key:
         source = ENV_KEY if os.environ.get(ENV_KEY) == api_key else "argument"
         return Endpoint(safe_url(url), api_key, source)

@@ -20,6 +20,11 @@ left out and reported, its annotation's other regions written). Spans with white
 punctuation at an edge are reported in every pull; in the gold files they are problems. An
 existing output directory is replaced only with `overwrite`, and then whole
 (`jinbiao.gold.atomic.atomic_directory`).
+
+A project of any size: the snapshot is downloaded into a file (inside the new directory, removed
+before it is swapped in), read as a stream (`export.stream.ExportFile`), converted in two passes
+(`export.convert.convert_tasks`) and written as it goes (`pulled.PullWriter`); memory holds one
+task at a time and a small index entry per task, never the export or its spans.
 """
 
 from __future__ import annotations
@@ -27,22 +32,25 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jinbiao.gold import AnnotationSet, Document, JinbiaoError, write_gold_document, write_jsonl
+from jinbiao.gold import Document, JinbiaoError
 from jinbiao.gold.atomic import atomic_directory
 from jinbiao.gold.errors import OutputExistsError, Remedy
 from jinbiao.gold.progress import progress_bar
 
 from .client import Connection, LabelStudioError, require_project
-from .export import CATEGORY_DIRS, DEFAULT_POLICY, Problem, PullResult, convert_export, load_export
-from .export.convert import ALL
-from .export.edges import annotation_edges, candidate_items, edge_problems, without_edge_spans
-from .export.records import ACCEPTED, ANNOTATION, CHANGED, DRAWN, UNKNOWN, PlacedItem
+from .export import DEFAULT_POLICY, Problem
+from .export.convert import ALL, check_policy, convert_tasks, corpus_hashes
+from .export.read import ExportFormatError
+from .export.records import ACCEPTED, CHANGED, DRAWN, UNKNOWN
+from .export.stream import ExportFile
+from .pulled import CANDIDATE_FILE, GOLD_DIR, PullWriter, WrittenPull
 
 SUMMARY_FORMAT = "jinbiao-pull/1"
 SERIALIZATION = {
@@ -57,7 +65,7 @@ EXPORT_TIMEOUT = 600.0
 class PullFailed(JinbiaoError):
     """The export has problems; nothing was written. `problems` lists them, one per line."""
 
-    def __init__(self, result: PullResult) -> None:
+    def __init__(self, result: WrittenPull) -> None:
         self.result = result
         self.problems: list[Problem] = result.problems
         tasks = len({p.task_id for p in self.problems})
@@ -69,7 +77,10 @@ class PullFailed(JinbiaoError):
 
 @dataclass
 class PullReport:
-    result: PullResult
+    """What a pull did: `result` (counts, problems, the sets read back on demand), where it went,
+    and `summary`: summary.json without its long lists (`items`, `candidate.chosen`)."""
+
+    result: WrittenPull
     out_dir: Path
     summary: dict[str, Any]
     files: list[Path] = field(default_factory=list)
@@ -77,6 +88,11 @@ class PullReport:
     @property
     def problems(self) -> list[Problem]:
         return self.result.problems
+
+    @property
+    def edges(self) -> Iterator[Problem]:
+        """Spans of submitted annotations with whitespace or punctuation at an edge (warnings)."""
+        return self.result.edges
 
     def lines(self, word: Callable[[JinbiaoError], str] = str) -> list[str]:
         """What was pulled and where it went; `word` words the notes' remedies (the command line
@@ -120,9 +136,9 @@ class PullReport:
             out.append(f"gold files → {self.out_dir / self.summary['files']['gold']}")
         if self.problems:
             out.append(f"{len(self.problems)} problem(s) reported in summary.json")
-        if self.summary["edges"]:
+        if self.result.edge_count:
             out.append(
-                f"{len(self.summary['edges'])} span(s) start or end with whitespace or punctuation: "
+                f"{self.result.edge_count} span(s) start or end with whitespace or punctuation: "
                 "see `edges` in summary.json"
             )
         out.extend(f"note: {word(note.as_error())}" for note in self.result.notes)
@@ -132,14 +148,17 @@ class PullReport:
 # ------------------------------------------------------------------------------------ export
 
 
-def download_snapshot(
-    connection: Connection, project_id: int, *, timeout: float | None = None, progress: bool = False
-) -> list[Any]:
-    """A snapshot export of the whole project with predictions, drafts and annotators in full.
-
-    (The plain export lists predictions only by id.) The snapshot is deleted from the server
-    once downloaded.
-    """
+def download_snapshot_file(
+    connection: Connection,
+    project_id: int,
+    path: str | os.PathLike[str],
+    *,
+    timeout: float | None = None,
+    progress: bool = False,
+) -> Path:
+    """A snapshot export of the whole project with predictions, drafts and annotators in full,
+    written to `path` as it arrives. (The plain export lists predictions only by id.) The snapshot
+    is deleted from the server once downloaded."""
     timeout = timeout or max(connection.timeout, EXPORT_TIMEOUT)
     connection = replace(connection, timeout=timeout)  # so that a timeout's message names this one
     client = connection.client
@@ -153,6 +172,7 @@ def download_snapshot(
             request_options=options,  # type: ignore[arg-type]
         )
     what = f"Label Studio's export of project {project_id}"
+    path = Path(path)
     try:
         deadline = time.monotonic() + timeout
         status = snapshot.status
@@ -167,8 +187,8 @@ def download_snapshot(
             with connection.call("waiting for the snapshot export"):
                 snapshot = client.projects.exports.get(id=project_id, export_pk=snapshot.id)
             status = snapshot.status
-        data = bytearray()
         with (
+            open(path, "wb") as target,
             progress_bar(None, "downloading export", unit="B", enabled=progress, unit_scale=True) as bar,
             connection.call("downloading the snapshot export"),
         ):
@@ -178,17 +198,52 @@ def download_snapshot(
                 export_type="JSON",
                 request_options={**options, "chunk_size": 1 << 20},  # type: ignore[typeddict-unknown-key]
             ):
-                data += chunk
+                target.write(chunk)
                 bar.update(len(chunk))
     finally:
         _delete_snapshot(connection, project_id, snapshot.id)
-    try:
-        payload = json.loads(bytes(data))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise LabelStudioError(f"{what} is not JSON ({error}); try again") from None
+    return path
+
+
+@contextlib.contextmanager
+def snapshot_file(
+    connection: Connection, project_id: int, *, timeout: float | None = None, progress: bool = False
+) -> Iterator[ExportFile]:
+    """The project's snapshot in a scratch file, read as a stream (removed afterwards)."""
+    with tempfile.TemporaryDirectory(prefix="jinbiao-snapshot-") as scratch:
+        path = download_snapshot_file(
+            connection, project_id, Path(scratch) / "snapshot.json", timeout=timeout, progress=progress
+        )
+        yield read_snapshot(path, project_id)
+
+
+def download_snapshot(
+    connection: Connection, project_id: int, *, timeout: float | None = None, progress: bool = False
+) -> list[Any]:
+    """The project's snapshot export as a list of task records, in memory (for the small projects
+    of a team; `pull` reads a project of any size as a stream)."""
+    with tempfile.TemporaryDirectory(prefix="jinbiao-snapshot-") as scratch:
+        path = download_snapshot_file(
+            connection, project_id, Path(scratch) / "snapshot.json", timeout=timeout, progress=progress
+        )
+        try:
+            payload = json.loads(path.read_bytes())
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            reason = f"Label Studio's export of project {project_id} is not JSON ({error}); try again"
+            raise LabelStudioError(reason) from None
     if not isinstance(payload, list):
-        raise LabelStudioError(f"{what} is not a list of tasks; try again")
+        raise LabelStudioError(f"Label Studio's export of project {project_id} is not a list of tasks; try again")
     return payload
+
+
+def read_snapshot(path: Path, project_id: int) -> ExportFile:
+    """A downloaded snapshot read as a stream (an empty project's is empty); a download that is not
+    an export says so."""
+    try:
+        return ExportFile(path, allow_empty=True)
+    except ExportFormatError as error:
+        reason = str(error).split(": ", 1)[1]
+        raise LabelStudioError(f"Label Studio's export of project {project_id}: {reason}; try again") from None
 
 
 def _delete_snapshot(connection: Connection, project_id: int, export_id: int) -> None:
@@ -214,7 +269,7 @@ def user_emails(connection: Connection) -> dict[int, str]:
         return {int(user.id): str(user.email or user.username) for user in connection.client.users.list()}
 
 
-def _reconcile_with_project(result: PullResult, counts: dict[str, int | None]) -> None:
+def _reconcile_with_project(result: WrittenPull, counts: dict[str, int | None]) -> None:
     """A problem when the export holds fewer (or more) items than the project counts."""
     found = result.totals
     pairs = [
@@ -248,25 +303,31 @@ def pull(
     out_dir: str | os.PathLike[str],
     *,
     policy: str = DEFAULT_POLICY,
-    documents: Sequence[Document] | None = None,
+    documents: Iterable[Document] | None = None,
     write_gold: bool = False,
     allow_problems: bool = False,
     overwrite: bool = False,
     timeout: float | None = None,
     progress: bool = False,
 ) -> PullReport:
-    """Pull project `title` into `out_dir` (see the module's docstring)."""
+    """Pull project `title` into `out_dir` (see the module's docstring). `documents` (a list, or
+    a corpus stream such as `open_corpus`, read twice) are the articles the tasks are checked
+    against, and the offset maps of the gold files."""
     out = check_output(out_dir, overwrite=overwrite)
-    _check_gold(write_gold, documents)
+    _check_options(policy, write_gold, documents)
     project = require_project(connection, title)
-    payload = download_snapshot(connection, int(project.id), timeout=timeout, progress=progress)
-    counts = project_counts(connection, int(project.id))
-    result = convert_export(payload, policy=policy, documents=documents, users=user_emails(connection))
-    _reconcile_with_project(result, counts)
-    source = {"label_studio": connection.url, "project": title, "project_id": int(project.id)}
-    return finish(
-        result, out, source, documents=documents, write_gold=write_gold, allow_problems=allow_problems, counts=counts
-    )
+    project_id = int(project.id)
+    source = {"label_studio": connection.url, "project": title, "project_id": project_id}
+    with _writing(out) as tmp:
+        snapshot = tmp / ".snapshot.json"
+        path = download_snapshot_file(connection, project_id, snapshot, timeout=timeout, progress=progress)
+        export = read_snapshot(path, project_id)
+        counts = project_counts(connection, project_id)
+        users = user_emails(connection)
+        options = {"policy": policy, "documents": documents, "write_gold": write_gold, "allow_problems": allow_problems}
+        report = write_pull(export, tmp, out, source, users=users, counts=counts, progress=progress, **options)
+        path.unlink()
+    return report
 
 
 def pull_file(
@@ -274,96 +335,115 @@ def pull_file(
     out_dir: str | os.PathLike[str],
     *,
     policy: str = DEFAULT_POLICY,
-    documents: Sequence[Document] | None = None,
+    documents: Iterable[Document] | None = None,
     write_gold: bool = False,
     allow_problems: bool = False,
     overwrite: bool = False,
+    progress: bool = False,
 ) -> PullReport:
-    """The same from an export file downloaded from Label Studio's UI (JSON or JSON_MIN)."""
+    """The same from an export file downloaded from Label Studio's UI (JSON or JSON_MIN), read as
+    a stream. An export without a task is refused."""
     out = check_output(out_dir, overwrite=overwrite)
-    _check_gold(write_gold, documents)
-    result = convert_export(load_export(path), policy=policy, documents=documents)
-    source = {"file": str(path)}
-    return finish(result, out, source, documents=documents, write_gold=write_gold, allow_problems=allow_problems)
+    _check_options(policy, write_gold, documents)
+    export = ExportFile(path)
+    options = {"policy": policy, "documents": documents, "write_gold": write_gold, "allow_problems": allow_problems}
+    with _writing(out) as tmp:
+        return write_pull(export, tmp, out, {"file": str(path)}, progress=progress, **options)
 
 
-def _check_gold(write_gold: bool, documents: Sequence[Document] | None) -> None:
+def _check_options(policy: str, write_gold: bool, documents: Iterable[Document] | None) -> None:
+    check_policy(policy)
     if write_gold and documents is None:
         raise JinbiaoError("gold files need each document's offset map back to its source", remedy=Remedy.GIVE_CORPUS)
+    if write_gold and policy == ALL:
+        raise JinbiaoError("gold files need one candidate per document", remedy=Remedy.ONE_CANDIDATE_POLICY)
 
 
-def finish(
-    result: PullResult,
+@contextlib.contextmanager
+def _writing(out: Path) -> Iterator[Path]:
+    """A fresh directory swapped into place whole at the end (`atomic_directory`); a file system
+    that refuses to write is one line naming the output."""
+    try:
+        with atomic_directory(out) as tmp:
+            yield tmp
+    except (JinbiaoError, ExportFormatError):
+        raise
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise JinbiaoError(f"{out}: cannot write there ({reason}); choose another output directory") from None
+
+
+def write_pull(
+    export: ExportFile,
+    root: Path,
     out_dir: Path,
     source: dict[str, Any],
     *,
-    documents: Sequence[Document] | None = None,
+    policy: str = DEFAULT_POLICY,
+    documents: Iterable[Document] | None = None,
+    users: dict[int, str] | None = None,
     write_gold: bool = False,
     allow_problems: bool = False,
     counts: dict[str, int | None] | None = None,
+    progress: bool = False,
 ) -> PullReport:
-    """Refuse on problems (unless allowed), else write everything in one go."""
-    if write_gold and result.policy == ALL:
-        raise JinbiaoError("gold files need one candidate per document", remedy=Remedy.ONE_CANDIDATE_POLICY)
-    if write_gold:
-        for problem in edge_problems(candidate_items(result)):
-            result.add_problem(problem)
-    if result.problems and not allow_problems:
-        raise PullFailed(result)
-    if write_gold:
-        without_edge_spans(result)
-    summary = build_summary(result, source, counts=counts, write_gold=write_gold)
-    files = write_pull(result, out_dir, summary, documents=documents if write_gold else None)
-    return PullReport(result, out_dir, summary, files)
+    """Convert `export` into the directory `root` (which becomes `out_dir`), refusing on problems
+    unless `allow_problems`: nothing of it is then left, as `root` is discarded."""
+    writer = PullWriter(root, for_gold=write_gold)
+    try:
+        with progress_bar(None, "converting", unit="task", enabled=progress) as bar:
+            conversion = convert_tasks(
+                lambda: _counted(export.tasks(users), bar),
+                export.format,
+                policy=policy,
+                corpus=corpus_hashes(documents),
+                sink=writer,
+            )
+        result = WrittenPull.of(conversion, out_dir)
+        result.edge_count = writer.edge_count
+        if counts is not None:
+            _reconcile_with_project(result, counts)
+        if write_gold:
+            for problem in writer.gold_edges:
+                result.add_problem(problem)
+        if result.problems and not allow_problems:
+            raise PullFailed(result)
+        files = writer.finish()
+    except BaseException:
+        writer.discard()
+        raise
+    result.files = writer.entries()
+    result.candidate_file = CANDIDATE_FILE if writer.candidate_documents else None
+    if write_gold and documents is not None:
+        files += writer.write_gold(documents)
+    summary = build_summary(result, source, counts=counts, write_gold=write_gold and bool(writer.candidate_documents))
+    summary_path = root / "summary.json"
+    with open(summary_path, "w", encoding="utf-8") as handle:
+        for piece in summary_pieces(summary, writer.chosen_lines(), writer.edge_lines(), writer.item_lines()):
+            handle.write(piece)
+    writer.remove_scratch()
+    files.append(summary_path)
+    return PullReport(result, out_dir, summary, [out_dir / path.relative_to(root) for path in files])
 
 
-def _set_entry(annotation_set: AnnotationSet, directory: str, result: PullResult) -> dict[str, Any]:
-    meta = annotation_set.meta
-    entry = {
-        "name": annotation_set.name,
-        "who": meta["who"],
-        "rank": meta["rank"],
-        "user_id": meta.get("user_id"),
-        "file": f"{directory}/{meta['file']}",
-        "documents": len(annotation_set),
-        "spans": annotation_set.span_count(),
-    }
-    if meta["category"] == ANNOTATION:
-        how: dict[str, int] = {}
-        for placed in set_items(result, annotation_set):
-            for made in placed.hows:
-                how[made] = how.get(made, 0) + 1
-        entry["how"] = dict(sorted(how.items()))
-        entry["provenance"] = f"provenance/{meta['file']}"
-    return entry
-
-
-def set_items(result: PullResult, annotation_set: AnnotationSet) -> list[PlacedItem]:
-    """The written items an annotation set was made of, in document order."""
-    meta = annotation_set.meta
-    found = [
-        p
-        for p in result.items
-        if p.written and p.item.kind == meta["category"] and p.item.who == meta["who"] and p.rank == meta["rank"]
-    ]
-    return sorted(found, key=lambda p: p.doc_id or "")
+def _counted(tasks: Iterable[Any], bar: Any) -> Iterator[Any]:
+    for task in tasks:
+        yield task
+        bar.update(1)
 
 
 def build_summary(
-    result: PullResult,
+    result: WrittenPull,
     source: dict[str, Any],
     *,
     counts: dict[str, int | None] | None = None,
     write_gold: bool = False,
 ) -> dict[str, Any]:
-    files: dict[str, Any] = {
-        directory: [_set_entry(s, directory, result) for s in result.sets[kind]]
-        for kind, directory in CATEGORY_DIRS.items()
-    }
-    candidate = result.candidate
-    has_candidate = candidate is not None and len(candidate) > 0
-    files["candidate"] = "candidate.jsonl" if has_candidate else None
-    files["gold"] = "gold" if write_gold and has_candidate else None
+    """summary.json without its long lists: `candidate.chosen`, `edges` and `items` (`summary_pieces`
+    adds them)."""
+    files: dict[str, Any] = dict(result.files)
+    files["candidate"] = result.candidate_file
+    files["gold"] = GOLD_DIR if write_gold else None
     return {
         "format": SUMMARY_FORMAT,
         "source": source,
@@ -376,67 +456,47 @@ def build_summary(
         "candidate": {
             "policy": result.policy,
             "file": files["candidate"],
-            "documents": len(candidate) if candidate is not None else 0,
-            "chosen": candidate.meta["items"] if candidate is not None else [],
+            "documents": result.totals.candidate_documents,
             "missing": result.candidate_missing,
         },
         "problems": [p.to_dict() for p in result.problems],
-        "edges": [p.to_dict() for p in annotation_edges(result)],
         "notes": [str(note) for note in result.notes],
-        "items": [placed.to_dict() for placed in result.items],
     }
 
 
+def summary_pieces(
+    summary: dict[str, Any], chosen: Iterable[str], edges: Iterable[str], items: Iterable[str]
+) -> Iterator[str]:
+    """summary.json, in pieces: indented, with `candidate.chosen`, `edges` and `items` added from
+    their lines (JSON objects, in order) one per line: quick to write, easy to grep, never whole
+    in memory."""
+    marks = {"chosen": "\u0000chosen\u0000", "edges": "\u0000edges\u0000"}
+    head = {**summary, "candidate": {**summary["candidate"], "chosen": marks["chosen"]}, "edges": marks["edges"]}
+    text = json.dumps(head, ensure_ascii=False, indent=1)
+    before, rest = text.split(json.dumps(marks["chosen"]))
+    middle, after = rest.split(json.dumps(marks["edges"]))
+    yield before
+    yield from _json_list(chosen, "   ", "  ")
+    yield middle
+    yield from _json_list(edges, "  ", " ")
+    yield after[: -len("\n}")]
+    yield ',\n "items": '
+    yield from _json_list(items, "  ", " ")
+    yield "\n}\n"
+
+
+def _json_list(lines: Iterable[str], indent: str, closing: str) -> Iterator[str]:
+    first = True
+    for line in lines:
+        yield ("[\n" if first else ",\n") + indent + line
+        first = False
+    yield "[]" if first else f"\n{closing}]"
+
+
 def summary_json(summary: dict[str, Any]) -> str:
-    """Indented, except the long `items` list: one item per line (quick to write, easy to grep)."""
+    """Indented, except a long `items` list: one item per line (quick to write, easy to grep)."""
     if not summary.get("items") or list(summary)[-1] != "items":
         return json.dumps(summary, ensure_ascii=False, indent=1) + "\n"
     head = json.dumps({key: value for key, value in summary.items() if key != "items"}, ensure_ascii=False, indent=1)
     items = ",\n".join("  " + json.dumps(item, ensure_ascii=False) for item in summary["items"])
     return head[:-2] + ',\n "items": [\n' + items + "\n ]\n}\n"
-
-
-def write_pull(
-    result: PullResult, out_dir: Path, summary: dict[str, Any], *, documents: Sequence[Document] | None = None
-) -> list[Path]:
-    """Write into a fresh directory beside `out_dir`, swapped into place whole at the end."""
-    written: list[Path] = []
-    try:
-        with atomic_directory(out_dir) as tmp:
-            for kind, directory in CATEGORY_DIRS.items():
-                for annotation_set in result.sets[kind]:
-                    written.append(write_jsonl(tmp / directory / annotation_set.meta["file"], annotation_set))
-            for annotation_set in result.sets[ANNOTATION]:
-                lines = [json.dumps(p.provenance(), ensure_ascii=False) for p in set_items(result, annotation_set)]
-                path = tmp / "provenance" / annotation_set.meta["file"]
-                path.parent.mkdir(exist_ok=True)
-                path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-                written.append(path)
-            candidate = result.candidate
-            if candidate is not None and len(candidate):
-                written.append(write_jsonl(tmp / "candidate.jsonl", candidate))
-                if documents is not None:
-                    written.extend(_write_gold_files(candidate, documents, tmp / "gold"))
-            summary_path = tmp / "summary.json"
-            summary_path.write_text(summary_json(summary), encoding="utf-8")
-            written.append(summary_path)
-    except OutputExistsError:
-        raise
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise JinbiaoError(f"{out_dir}: cannot write there ({reason}); choose another output directory") from None
-    return [Path(out_dir) / path.relative_to(tmp) for path in written]
-
-
-def _write_gold_files(candidate: AnnotationSet, documents: Sequence[Document], directory: Path) -> list[Path]:
-    by_id = {d.id: d for d in documents}
-    who = {item["doc_id"]: item["who"] for item in candidate.meta["items"]}
-    return [
-        write_gold_document(
-            directory / f"{annotations.doc_id}.json",
-            by_id[annotations.doc_id],
-            annotations.spans,
-            annotators=[who[annotations.doc_id]],
-        )
-        for annotations in candidate
-    ]

@@ -6,7 +6,9 @@ Everything lives in one directory, `studio/` in jinbiao's workspace (`jinbiao.go
     credentials.json   the admin login and API token (mode 0600; the only place they are written)
     server.json        pid, port and URL of the running server
     server.log         what the server printed (the previous run's in server.log.1)
+    database.json      which database it keeps its projects in (`database`: SQLite by default)
     data/              Label Studio's own data dir (SQLite database, media, exports)
+    postgres/          the studio's own PostgreSQL cluster, when it runs on one
 
 The server listens on the loopback interface only, with telemetry and version checks off.
 The admin user and its legacy API token are created on the first start. A busy port makes
@@ -38,6 +40,9 @@ from jinbiao.gold import JinbiaoError
 from jinbiao.gold import paths as workspace
 from jinbiao.gold.atomic import atomic_write_text
 from jinbiao.gold.errors import Remedy
+
+from . import database as databases
+from .database import POSTGRESQL, SQLITE, Database, LocalCluster
 
 DEFAULT_PORT = 8080
 HOST = "127.0.0.1"
@@ -112,9 +117,12 @@ def _write_private(path: Path, content: str) -> None:
     os.chmod(path, 0o600)
 
 
-def _make_dirs(paths: StudioPaths) -> None:
+def _make_dirs(paths: StudioPaths, *, reachable: bool = False) -> None:
+    """The studio's directories, private to their owner; `reachable` lets other users pass through
+    the studio's own (0711: they cannot list it, and open only what they are given), for the
+    `postgres` user that runs the cluster when jinbiao runs as root."""
     paths.root.mkdir(parents=True, exist_ok=True)
-    os.chmod(paths.root, 0o700)
+    os.chmod(paths.root, 0o711 if reachable else 0o700)
     paths.data_dir.mkdir(exist_ok=True)
     os.chmod(paths.data_dir, 0o700)
 
@@ -164,6 +172,7 @@ class StudioStatus:
     url: str | None = None
     already_running: bool = False
     stale: bool = False  # a pid file was left by a server that is gone
+    database: str | None = None  # where its projects are (`Database.describe`), once recorded
 
     @property
     def moved_port(self) -> bool:
@@ -182,6 +191,7 @@ class StudioStatus:
             "port": self.port,
             "url": self.url,
             "log": str(self.log),
+            "database": self.database,
         }
 
 
@@ -255,15 +265,22 @@ def _token_accepted(url: str, token: str, timeout: float = 10.0) -> bool:
         return False
 
 
+def _database_of(paths: StudioPaths) -> str | None:
+    with contextlib.suppress(JinbiaoError, OSError):
+        recorded = databases.read_database(paths.root)
+        return recorded.describe() if recorded is not None else None
+    return None
+
+
 def status(path: str | os.PathLike[str] | None = None) -> StudioStatus:
     """Whether this project's studio runs, on which port, and whether it answers `/health`."""
     paths = StudioPaths.of(path)
     state = _read_state(paths)
     if state is None:
-        return StudioStatus(paths.root, running=False)
+        return StudioStatus(paths.root, running=False, database=_database_of(paths))
     pid = state.get("pid")
     if not isinstance(pid, int) or not _is_our_server(pid, paths):
-        return StudioStatus(paths.root, running=False, stale=True)
+        return StudioStatus(paths.root, running=False, stale=True, database=_database_of(paths))
     url = state.get("url")
     return StudioStatus(
         paths.root,
@@ -273,6 +290,7 @@ def status(path: str | os.PathLike[str] | None = None) -> StudioStatus:
         port=state.get("port"),
         requested_port=state.get("requested_port"),
         url=url,
+        database=_database_of(paths),
     )
 
 
@@ -309,10 +327,18 @@ def label_studio_installed(python: str = sys.executable) -> bool:
     return probe.returncode == 0
 
 
-def server_environment(paths: StudioPaths, credentials: StudioCredentials) -> dict[str, str]:
-    """The server's environment: ours without any LABEL_STUDIO_* settings (a remote server's URL
-    and key stay with us), plus loopback-only, no telemetry, no version check, and the admin."""
+def server_environment(
+    paths: StudioPaths,
+    credentials: StudioCredentials,
+    database: Database | None = None,
+    cluster: LocalCluster | None = None,
+) -> dict[str, str]:
+    """The server's environment: ours without any LABEL_STUDIO_* or database settings (a remote
+    server's URL and key stay with us), plus loopback-only, no telemetry, no version check, the
+    admin, and the studio's database (`database.server_settings`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")}
+    env = databases.without_database_settings(env)
+    env.update(databases.server_settings(database or Database(SQLITE), cluster))
     env.update(
         {
             "LABEL_STUDIO_BASE_DATA_DIR": str(paths.data_dir),
@@ -372,15 +398,22 @@ def start(
     port: int = DEFAULT_PORT,
     timeout: float = START_TIMEOUT,
     python: str = sys.executable,
+    database: str | None = None,
+    database_url: str | None = None,
 ) -> StudioStatus:
     """Start the studio, or find it running (idempotent); wait until `/health` answers.
 
-    Returns the status with the port the server really took (`requested_port` is the one asked for).
+    `database` ("sqlite", or "postgresql": a cluster of the studio's own) or `database_url` (a
+    PostgreSQL server) choose where a new studio keeps its projects (`.database`); a studio keeps
+    the database it started with. Returns the status with the port the server really took
+    (`requested_port` is the one asked for).
     """
     paths = StudioPaths.of(path)
     with _locked(paths):
         current = status(paths.root)
         if current.running and current.pid is not None:
+            if database is not None or database_url is not None:
+                databases.choose(paths.root, database, database_url)  # asking another database is an error
             if current.healthy:
                 return replace(current, already_running=True)
             # launched by another `start` that is still waiting for it, or busy: wait for it too
@@ -391,37 +424,61 @@ def start(
                 "install it with `pip install 'jinbiao[studio]'` (or run `make run`, which does)"
             )
         credentials = ensure_credentials(paths)
-        _make_dirs(paths)
-        _rotate_log(paths)
-        paths.state.unlink(missing_ok=True)
-        log = open(paths.log, "wb")  # noqa: SIM115 - handed to the child, closed below
+        chosen = databases.choose(paths.root, database, database_url)
+        cluster = LocalCluster.of(paths.root) if chosen.local_cluster else None
+        _make_dirs(paths, reachable=cluster is not None and os.geteuid() == 0)
+        if chosen.engine == POSTGRESQL:
+            databases.check_driver(python == sys.executable)
+        cluster_started = cluster.start() if cluster is not None else False
         try:
-            os.chmod(paths.log, 0o600)
-            child = subprocess.Popen(
-                server_command(paths, port, python),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=server_environment(paths, credentials),
-                cwd=paths.root,
-                start_new_session=True,  # outlives the command that started it, deaf to its Ctrl-C
-            )
-        finally:
-            log.close()
-        _CHILDREN[child.pid] = child
-        _write_state(paths, {"pid": child.pid, "requested_port": port, "port": None, "url": None})
-        try:
-            up = _wait_until_up(paths, child.pid, port, timeout)
+            up = _launch(paths, credentials, port, timeout, python, chosen, cluster)
         except BaseException:
-            _terminate(child.pid, paths)
+            if cluster is not None and cluster_started:
+                cluster.stop()
             raise
-        if not _token_accepted(up.url or "", credentials.token):
-            _terminate(child.pid, paths)
-            raise StudioError(
-                f"the studio started but refused its own admin token: {paths.credentials} does not belong to "
-                f"the data in {paths.data_dir}; restore the old credentials.json or remove {paths.root} to start afresh"
-            )
-        return up
+        return replace(up, database=chosen.describe())
+
+
+def _launch(
+    paths: StudioPaths,
+    credentials: StudioCredentials,
+    port: int,
+    timeout: float,
+    python: str,
+    chosen: Database,
+    cluster: LocalCluster | None,
+) -> StudioStatus:
+    """Start Label Studio itself on `chosen` and wait until it answers (see `start`)."""
+    _rotate_log(paths)
+    paths.state.unlink(missing_ok=True)
+    log = open(paths.log, "wb")  # noqa: SIM115 - handed to the child, closed below
+    try:
+        os.chmod(paths.log, 0o600)
+        child = subprocess.Popen(
+            server_command(paths, port, python),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=server_environment(paths, credentials, chosen, cluster),
+            cwd=paths.root,
+            start_new_session=True,  # outlives the command that started it, deaf to its Ctrl-C
+        )
+    finally:
+        log.close()
+    _CHILDREN[child.pid] = child
+    _write_state(paths, {"pid": child.pid, "requested_port": port, "port": None, "url": None})
+    try:
+        up = _wait_until_up(paths, child.pid, port, timeout)
+    except BaseException:
+        _terminate(child.pid, paths)
+        raise
+    if not _token_accepted(up.url or "", credentials.token):
+        _terminate(child.pid, paths)
+        raise StudioError(
+            f"the studio started but refused its own admin token: {paths.credentials} does not belong to "
+            f"the data in {paths.data_dir}; restore the old credentials.json or remove {paths.root} to start afresh"
+        )
+    return up
 
 
 def _wait_until_up(paths: StudioPaths, pid: int, port: int, timeout: float, *, already: bool = False) -> StudioStatus:
@@ -484,21 +541,31 @@ class StopResult:
     pid: int | None = None
     killed: bool = False  # it ignored SIGTERM for STOP_TIMEOUT seconds and was killed
     stale: bool = False
+    database_stopped: bool = False  # the studio's own PostgreSQL cluster ran and is stopped
 
 
 def stop(path: str | os.PathLike[str] | None = None, *, timeout: float = STOP_TIMEOUT) -> StopResult:
-    """SIGTERM to the server `start` launched (by pid, checked to be ours); idempotent."""
+    """SIGTERM to the server `start` launched (by pid, checked to be ours), then the studio's own
+    PostgreSQL cluster, if it has one; idempotent."""
     paths = StudioPaths.of(path)
     with _locked(paths):
-        state = _read_state(paths)
-        if state is None:
-            return StopResult(was_running=False)
-        pid = state.get("pid")
-        if not isinstance(pid, int) or not _is_our_server(pid, paths):
-            paths.state.unlink(missing_ok=True)
-            return StopResult(was_running=False, stale=True)
-        killed = _terminate(pid, paths, timeout)
-        return StopResult(was_running=True, pid=pid, killed=killed)
+        result = _stop_server(paths, timeout)
+        recorded = databases.read_database(paths.root)
+        if recorded is not None and recorded.local_cluster:
+            result = replace(result, database_stopped=LocalCluster.of(paths.root).stop(timeout))
+        return result
+
+
+def _stop_server(paths: StudioPaths, timeout: float) -> StopResult:
+    state = _read_state(paths)
+    if state is None:
+        return StopResult(was_running=False)
+    pid = state.get("pid")
+    if not isinstance(pid, int) or not _is_our_server(pid, paths):
+        paths.state.unlink(missing_ok=True)
+        return StopResult(was_running=False, stale=True)
+    killed = _terminate(pid, paths, timeout)
+    return StopResult(was_running=True, pid=pid, killed=killed)
 
 
 def credentials(path: str | os.PathLike[str] | None = None) -> StudioCredentials:

@@ -25,6 +25,7 @@ held-out phrases.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -93,12 +94,16 @@ def transliteration_characters(sentences: Iterable[tuple[str, list[tuple[int, in
     return "".join(sorted(char for char, n in counts.items() if n >= MIN_CHARACTER_COUNT))
 
 
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # double quotes, as the formatter writes them
+
+
 def _names(names: list[str]) -> str:
-    return "frozenset(\n    [\n" + "".join(f"        {name!r},\n" for name in names) + "    ]\n)"
+    return "frozenset(\n    [\n" + "".join(f"        {_quoted(name)},\n" for name in names) + "    ]\n)"
 
 
 def _wrapped(characters: str, width: int = 100) -> str:
-    return "\n".join(f"    {characters[i : i + width]!r}" for i in range(0, len(characters), width))
+    return "\n".join(f"    {_quoted(characters[i : i + width])}" for i in range(0, len(characters), width))
 
 
 def render(ambiguous: list[str], geographic: list[str], characters: str, source: str) -> str:

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+import jinbiao.annotate.labelstudio.formats  # noqa: F401 - binds `--format label-studio` (the gold room only names it)
 from jinbiao import __version__
 from jinbiao.gold.atomic import TMP_MARK
 from jinbiao.gold.errors import JinbiaoError

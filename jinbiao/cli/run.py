@@ -9,22 +9,23 @@ from functools import partial
 from jinbiao.baselines import DEFAULT_BASELINE
 from jinbiao.gold.paths import ARTICLES_DIR
 from jinbiao.leaderboard import DEFAULT_N_RESAMPLES, DEFAULT_RESULTS_DIR
-from jinbiao.pipeline import (
-    leaderboard_step,
-    run_baselines,
-    serve_for_annotation,
-    stop_unless_waiting,
-    summary,
-    write_outputs,
-)
+from jinbiao.pipeline import leaderboard_step, run_baselines, serve_for_annotation, stop_unless_waiting, summary
 from jinbiao.prelabel import OUTPUT_DIR
 
+from .common import add_engine_arguments, check_output_dir, engine_options, positive_int
 from .errors import describe
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    result = run_baselines(args.paths or [ARTICLES_DIR], say=partial(print, file=sys.stderr))
-    print(summary(result, write_outputs(result, args.output)))
+    check_output_dir(args.output, overwrite=True)  # out/ is rewritten on every run
+    result = run_baselines(
+        args.paths or [ARTICLES_DIR],
+        out_dir=args.output,
+        say=partial(print, file=sys.stderr),
+        show_progress=not args.quiet,
+        **engine_options(args),
+    )
+    print(summary(result))
     for name, error in result.skipped.items():
         print(f"skipped {name}: {describe(error)}", file=sys.stderr)
 
@@ -61,11 +62,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--n-resamples",
-        type=int,
+        type=positive_int,
         default=DEFAULT_N_RESAMPLES,
         help=f"bootstrap resamples for the leaderboard (default {DEFAULT_N_RESAMPLES})",
     )
     p.add_argument("--no-leaderboard", action="store_true", help="skip scoring against the gold")
     p.add_argument("--no-serve", action="store_true", help="do not start Label Studio")
     p.add_argument("--baseline", default=DEFAULT_BASELINE, help=f"pre-annotations to push (default {DEFAULT_BASELINE})")
+    add_engine_arguments(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_run)

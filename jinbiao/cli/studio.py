@@ -9,20 +9,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import signal
 import sys
 import time
 from collections.abc import Sequence
+from functools import partial
+from typing import TYPE_CHECKING
 
 from jinbiao.annotate.labelstudio.client import DEFAULT_TIMEOUT
+from jinbiao.annotate.labelstudio.database import DATABASES
 from jinbiao.annotate.labelstudio.export import DEFAULT_POLICY, POLICIES, Problem
 from jinbiao.annotate.labelstudio.push import DEFAULT_BATCH_SIZE
 from jinbiao.annotate.labelstudio.server import DEFAULT_PORT, START_TIMEOUT, STOP_TIMEOUT
-from jinbiao.baselines import DEFAULT_BASELINE
+from jinbiao.baselines import DEFAULT_BASELINE, get_extractor
 from jinbiao.gold import AnnotationSet, Document, JinbiaoError, read_annotations
 
+from .common import check_output_dir, positive_float, positive_int
 from .errors import describe
+
+if TYPE_CHECKING:
+    from jinbiao.annotate.labelstudio.push import Predictor
+    from jinbiao.models import Say
 
 STUDIO_DIR_HELP = "the local studio's directory (default: $JINBIAO_HOME/studio, else .jinbiao/studio in the project)"
 
@@ -39,13 +48,16 @@ def cmd_studio_start(args: argparse.Namespace) -> int:
 
     if not args.quiet:
         print("starting Label Studio (the first start migrates its database: about a minute)…", file=sys.stderr)
-    current = server.start(args.dir, port=args.port, timeout=args.timeout)
+    options = {"database": args.database, "database_url": args.database_url}
+    current = server.start(args.dir, port=args.port, timeout=args.timeout, **options)
     if current.already_running:
         print(f"Label Studio is already running at {current.url} (pid {current.pid})")
     else:
         if current.moved_port:
             print(f"port {current.requested_port} was taken; Label Studio took {current.port}")
         print(f"Label Studio is running at {current.url} (pid {current.pid}); log: {current.log}")
+        if current.database and not current.database.startswith("SQLite"):
+            print(f"its projects are in {current.database}")
     if not args.quiet:
         print(f"login and API token: {_studio(args, 'credentials')}; stop it with {_studio(args, 'stop')}")
         if args.dir:
@@ -64,6 +76,8 @@ def cmd_studio_stop(args: argparse.Namespace) -> int:
         print("Label Studio was not running (removed a stale pid file)")
     else:
         print("Label Studio was not running")
+    if result.database_stopped:
+        print("its PostgreSQL cluster stopped")
     return 0
 
 
@@ -75,7 +89,8 @@ def cmd_studio_status(args: argparse.Namespace) -> int:
         print(json.dumps(current.to_dict(), indent=2))
     elif current.running:
         health = "answers /health" if current.healthy else "does not answer /health yet"
-        print(f"running at {current.url} (pid {current.pid}), {health}; data: {current.root}")
+        database = f" ({current.database})" if current.database else ""
+        print(f"running at {current.url} (pid {current.pid}), {health}; data: {current.root}{database}")
     else:
         print(f"not running; data: {current.root}; start it with {_studio(args, 'start')}")
     return 0 if current.running and current.healthy else 1
@@ -124,38 +139,69 @@ def cmd_studio_wait(args: argparse.Namespace) -> int:
 # -------------------------------------------------------------------------------------- push
 
 
-def _prediction_sets(args: argparse.Namespace, documents: Sequence[Document]) -> list[AnnotationSet]:
-    """The baselines' predictions on `documents` (a job across rooms, so it lives here), and the
-    prediction files given."""
-    sets: list[AnnotationSet] = []
-    if not args.no_baseline:
-        from jinbiao.baselines import get_extractor
+def prediction_sets(
+    baselines: Sequence[str],
+    files: Sequence[str | os.PathLike[str]],
+    documents: Sequence[Document],
+    *,
+    say: Say | None = None,
+    show_progress: bool = False,
+) -> list[AnnotationSet]:
+    """What `push` (and `team create`) add to their tasks: the predictions of every named baseline
+    on `documents`, each with its model provided first (`jinbiao.prelabel.baseline_predictions`,
+    told to `say`), then the annotation files given."""
+    from jinbiao.prelabel import baseline_predictions
 
-        for name in args.baseline or [DEFAULT_BASELINE]:
-            try:
-                extractor = get_extractor(name)
-            except ImportError as error:
-                raise JinbiaoError(
-                    f"baseline {name!r} cannot be loaded ({error}); choose another with --baseline"
-                ) from None
-            sets.append(extractor.annotate(documents))
-    sets.extend(read_annotations(path) for path in args.predictions or [])
+    for name in baselines:
+        get_extractor(name)  # an unknown name fails before any model is provided
+    sets = baseline_predictions(baselines, documents, say=say, show_progress=show_progress) if baselines else []
+    sets.extend(read_annotations(path) for path in files)
     return sets
 
 
+def baseline_predictor(names: Sequence[str], *, say: Say | None = None) -> Predictor | None:
+    """The named baselines as the `Predictor` `push` runs batch by batch while it sends tasks (for a
+    corpus of any size): names checked, then every model provided now, before anything is sent
+    (`jinbiao.models.ready_extractors`, told to `say`). None for no baseline."""
+    from jinbiao.annotate.labelstudio.push import Predictor
+    from jinbiao.models import ready_extractors
+    from jinbiao.prelabel import run_extractor
+
+    if not names:
+        return None
+    for name in names:
+        get_extractor(name)  # an unknown name fails before any model is provided
+    extractors = ready_extractors(names, say=say)
+
+    def predict(documents: Sequence[Document]) -> list[AnnotationSet]:
+        return [run_extractor(extractor, documents).annotation_set for extractor in extractors]
+
+    return Predictor(tuple(extractor.origin for extractor in extractors), predict)
+
+
+def _baselines(args: argparse.Namespace) -> list[str]:
+    return [] if args.no_baseline else list(args.baseline or [DEFAULT_BASELINE])
+
+
+def _prediction_sets(args: argparse.Namespace, documents: Sequence[Document]) -> list[AnnotationSet]:
+    """The predictions the command line asks for (`--baseline`, `--no-baseline`, `--predictions`), in memory."""
+    say = partial(print, file=sys.stderr)
+    return prediction_sets(_baselines(args), args.predictions or [], documents, say=say, show_progress=not args.quiet)
+
+
 def cmd_push(args: argparse.Namespace) -> int:
-    from jinbiao.annotate.corpus import load_corpus
+    from jinbiao.annotate.corpus.stream import open_corpus
     from jinbiao.annotate.labelstudio.client import check_title, connect
-    from jinbiao.annotate.labelstudio.push import check_batch_size, push
+    from jinbiao.annotate.labelstudio.push import push
     from jinbiao.gold.paths import ARTICLES_DIR
 
     check_title(args.project)
-    check_batch_size(args.batch_size)
-    documents = load_corpus(args.corpus or [ARTICLES_DIR])
-    sets = _prediction_sets(args, documents)
-    connection = connect(args.url, studio_path=args.studio_dir, timeout=args.timeout)
+    corpus = open_corpus(args.corpus or [ARTICLES_DIR])  # read document by document, as the tasks go
+    connection = connect(args.url, studio_path=args.studio_dir, timeout=args.timeout)  # a wrong key fails first
+    files = [read_annotations(path) for path in args.predictions or []]
+    predictor = baseline_predictor(_baselines(args), say=partial(print, file=sys.stderr))
     options = {"new_version": args.new_version, "force": args.force, "batch_size": args.batch_size}
-    report = push(connection, args.project, documents, sets, progress=not args.quiet, **options)
+    report = push(connection, args.project, corpus, files, predictor=predictor, progress=not args.quiet, **options)
     print("\n".join(report.lines()))
     return 0
 
@@ -170,9 +216,9 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 def cmd_pull(args: argparse.Namespace) -> int:
     from jinbiao.annotate.corpus import load_corpus
-    from jinbiao.annotate.labelstudio.pull import PullFailed, check_output, pull, pull_file
+    from jinbiao.annotate.labelstudio.pull import PullFailed, pull, pull_file
 
-    check_output(args.output, overwrite=args.overwrite)
+    check_output_dir(args.output, overwrite=args.overwrite)
     documents = load_corpus(args.corpus) if args.corpus else None
     options = {
         "policy": args.policy,
@@ -195,9 +241,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
         _print_problems(failed.problems)
         raise
     _print_problems(report.problems)
-    from jinbiao.annotate.labelstudio.export.edges import annotation_edges
-
-    for edge in annotation_edges(report.result):
+    for edge in report.edges:
         print(f"warning: {edge}", file=sys.stderr)
     print("\n".join(report.lines(word=describe)))
     return 0
@@ -212,7 +256,7 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--studio-dir", help=STUDIO_DIR_HELP)
     group.add_argument(
         "--timeout",
-        type=float,
+        type=positive_float,
         default=DEFAULT_TIMEOUT,
         help=f"seconds to wait for each answer (default {DEFAULT_TIMEOUT:g})",
     )
@@ -233,14 +277,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--port", type=int, default=DEFAULT_PORT, help="port to ask for (a busy one moves to the next free)"
     )
     start.add_argument(
-        "--timeout", type=float, default=START_TIMEOUT, help=f"seconds to wait for /health (default {START_TIMEOUT:g})"
+        "--timeout",
+        type=positive_float,
+        default=START_TIMEOUT,
+        help=f"seconds to wait for /health (default {START_TIMEOUT:g})",
+    )
+    start.add_argument(
+        "--database",
+        choices=DATABASES,
+        help="where a new studio keeps its projects: sqlite (default) or postgresql, a cluster of its own run by "
+        "jinbiao (Debian's postgresql package); a studio keeps its database",
+    )
+    start.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="a PostgreSQL server of yours instead: postgresql://USER:PASSWORD@HOST:PORT/NAME",
     )
     start.add_argument("-q", "--quiet", action="store_true", help="no hints")
     start.set_defaults(handler=cmd_studio_start)
 
-    stop = action("stop", "stop the local studio (SIGTERM to the process `start` launched)")
+    stop = action("stop", "stop the local studio (SIGTERM to the process `start` launched) and its PostgreSQL cluster")
     stop.add_argument(
-        "--timeout", type=float, default=STOP_TIMEOUT, help=f"seconds to wait before SIGKILL (default {STOP_TIMEOUT:g})"
+        "--timeout",
+        type=positive_float,
+        default=STOP_TIMEOUT,
+        help=f"seconds to wait before SIGKILL (default {STOP_TIMEOUT:g})",
     )
     stop.set_defaults(handler=cmd_studio_stop)
 
@@ -280,7 +341,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     push.add_argument("--force", action="store_true", help="replace a labeling config even if it drops labels in use")
     push.add_argument(
         "--batch-size",
-        type=int,
+        type=positive_int,
         default=DEFAULT_BATCH_SIZE,
         help=f"tasks per request (default {DEFAULT_BATCH_SIZE})",
     )

@@ -23,6 +23,8 @@ from functools import partial
 from jinbiao.baselines.crf_model import DEFAULT_GOLD_DIR, DEFAULT_NAME_SENTENCES, DEFAULT_OUTSIDE, DEFAULT_PARAMS
 from jinbiao.baselines.crf_tags import DEFAULT_SCHEME, SCHEMES
 
+from .common import non_negative_float, non_negative_int
+
 
 def _groups(value: str) -> tuple[str, ...]:
     from jinbiao.baselines.crf_features import FeatureConfig
@@ -31,16 +33,6 @@ def _groups(value: str) -> tuple[str, ...]:
         return FeatureConfig(tuple(g for g in value.split(",") if g)).groups
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _not_negative(kind: type[int] | type[float]):
-    def parse(value: str) -> int | float:
-        number = kind(value)
-        if number < 0:
-            raise argparse.ArgumentTypeError(f"{value} is negative")
-        return number
-
-    return parse
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -103,24 +95,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     what.add_argument("--check", action="store_true", help="only check that the saved CRF model is current")
     p.add_argument(
         "--sentences",
-        type=_not_negative(int),
+        type=non_negative_int,
         default=DEFAULT_NAME_SENTENCES,
         help=f"with --names: MSRA training sentences to train on (default {DEFAULT_NAME_SENTENCES:,})",
     )
     p.add_argument(
         "--outside",
-        type=_not_negative(int),
+        type=non_negative_int,
         default=DEFAULT_OUTSIDE,
         help=f"MSRA sentences the CRF trains on beside the gold (default {DEFAULT_OUTSIDE:,}; 0: the gold alone)",
     )
     p.add_argument("--features", type=_groups, metavar="G,G", help="feature groups (default: the CRF's default set)")
     p.add_argument("--scheme", choices=SCHEMES, default=DEFAULT_SCHEME, help=f"tag scheme (default: {DEFAULT_SCHEME})")
-    p.add_argument("--c1", type=_not_negative(float), help=f"L1 regularisation (default {DEFAULT_PARAMS['c1']})")
-    p.add_argument("--c2", type=_not_negative(float), help=f"L2 regularisation (default {DEFAULT_PARAMS['c2']})")
+    p.add_argument("--c1", type=non_negative_float, help=f"L1 regularisation (default {DEFAULT_PARAMS['c1']})")
+    p.add_argument("--c2", type=non_negative_float, help=f"L2 regularisation (default {DEFAULT_PARAMS['c2']})")
     p.add_argument(
         "--max-iterations",
         dest="max_iterations",
-        type=_not_negative(int),
+        type=non_negative_int,
         help=f"L-BFGS iterations (default {DEFAULT_PARAMS['max_iterations']})",
     )
     p.set_defaults(handler=cmd_train)

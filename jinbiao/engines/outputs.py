@@ -37,6 +37,22 @@ def cannot_write(output: str | os.PathLike[str], error: OSError) -> JinbiaoError
     return JinbiaoError(f"{output}: cannot write ({reason}); choose another output path")
 
 
+def make_parents(path: Path) -> list[Path]:
+    """Create the missing directories above `path`; return them, deepest first."""
+    missing = [parent for parent in path.parents if not parent.exists()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def remove_if_empty(directories: list[Path]) -> None:
+    """Remove the directories a failed run created, deepest first, if nothing else is in them."""
+    for directory in directories:
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+
+
 def _usual_mode(path: Path) -> int:
     if path.exists():
         return path.stat().st_mode & 0o777
@@ -55,8 +71,9 @@ class StreamedFile:
             raise GoldProtectedError(str(self.path), str(found))
         self.temporary = self.path.with_name(f".{self.path.name}{TMP_MARK}{os.getpid()}")
         self._handle: IO[str] | None = None
+        self._created: list[Path] = []
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._created = make_parents(self.path)
             remove_stale_temporaries(self.path)
             self._handle = open(self.temporary, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
         except OSError as error:
@@ -86,6 +103,7 @@ class StreamedFile:
             with contextlib.suppress(OSError):
                 self._handle.close()
         self.temporary.unlink(missing_ok=True)
+        remove_if_empty(self._created)
 
 
 def journal_path(output: str | os.PathLike[str]) -> Path:
@@ -104,11 +122,16 @@ class Journal:
 
     def __init__(self, output: str | os.PathLike[str], job: dict[str, Any], *, resume: bool = False) -> None:
         self.output = Path(output)
+        found = gold_location(self.output)
+        if found is not None:  # before anything is written beside it
+            raise GoldProtectedError(str(self.output), str(found))
         self.path = journal_path(output)
         self.job = job
         self.finished = 0  # documents recorded by this run
         self._index: dict[str, tuple[str, int, int]] = {}  # doc_id -> (text_sha256, start, length)
+        self._created: list[Path] = []
         try:
+            self._created = make_parents(self.path)
             if resume and self.path.is_file():
                 self._handle = open(self.path, "r+b")  # noqa: SIM115
                 self._read()
@@ -119,6 +142,7 @@ class Journal:
                 self._handle.flush()
         except OSError as error:
             self.path.unlink(missing_ok=True)
+            remove_if_empty(self._created)
             raise cannot_write(self.output, error) from None
 
     def _read(self) -> None:
@@ -191,12 +215,11 @@ class Journal:
 
     def close(self, *, keep: bool) -> None:
         """Close; remove the journal unless `keep` (an unfinished run that finished some documents)."""
-        try:
+        with contextlib.suppress(OSError):  # a full disk: the lines flushed before are on disk all the same
             self._handle.close()
-        except OSError:
-            keep = False
         if not keep:
             self.path.unlink(missing_ok=True)
+            remove_if_empty(self._created)
 
 
 __all__ = ["JOURNAL_SUFFIX", "Journal", "StreamedFile", "cannot_write", "journal_path"]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tiny_corpus import FAST, TINY, tiny_documents, tiny_gold, write_tiny_gold
 
 from jinbiao.baselines import get_extractor
-from jinbiao.baselines.crf import CRFExtractor, train_crf
+from jinbiao.baselines.crf import CRFExtractor, clear_fit_cache, train_crf
 from jinbiao.baselines.crf_features import (
     FeatureConfig,
     char_type,
@@ -82,7 +82,12 @@ def test_character_features_of_a_tiny_text():
 
 def test_jieba_rules_and_gazetteer_features():
     text = "岳长海在北京5月9日"
-    assert list(jieba_words(text)[:4]) == [(0, 1, "岳", "nr"), (1, 3, "长海", "ns"), (3, 4, "在", "p"), (4, 6, "北京", "ns")]
+    assert list(jieba_words(text)[:4]) == [
+        (0, 1, "岳", "nr"),
+        (1, 3, "长海", "ns"),
+        (3, 4, "在", "p"),
+        (4, 6, "北京", "ns"),
+    ]
     assert jieba_words("随后，潘秀坤全程指导")[2] == (3, 6, "潘秀坤", "oov")  # an HMM word the dictionary lacks
     rows = [list(row) for row in text_features(text, FeatureConfig(("jieba", "rules", "gazetteer")))]
     assert rows[0][:5] == ["b", "jp=Snr", "jw=岳", "jt-1=^", "jt1=ns"]
@@ -170,11 +175,17 @@ def test_traditional_text_is_tagged_on_its_simplified_view(tiny_model):
     ]
 
 
-def test_training_is_deterministic():
+def test_training_is_deterministic_and_trained_once_per_process():
     documents = tiny_documents()
+    clear_fit_cache()
     a = CRFExtractor(params=FAST, outside=0).fit(documents, tiny_gold(documents))
+    clear_fit_cache()
     b = CRFExtractor(params=FAST, outside=0).fit(documents, tiny_gold(documents))
     assert a._model == b._model
+    c = CRFExtractor(params=FAST, outside=0).fit(documents, tiny_gold(documents))  # from the cache
+    assert c._model == a._model and c.meta == b.meta and c.meta is not b.meta
+    other = CRFExtractor(params={"max_iterations": 30}, outside=0).fit(documents, tiny_gold(documents))
+    assert other._model != a._model
 
 
 def test_training_refuses_a_document_without_gold_or_with_another_text():

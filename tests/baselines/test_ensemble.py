@@ -40,17 +40,19 @@ def test_the_conflict_rule_longest_wins_then_crf_rules_names_places():
         "北京市国资委5月9日开会"  # the rules find DATE 5月9日 at [6, 10); the gazetteer 北京市 (an ORG's head: skipped)
     )
     # the name tagger's ORG is longer than the CRF's GPE; the rules' DATE is longer than the CRF's 5月
-    assert combine(text, [(0, 3, "GPE", 0.9), (6, 8, "DATE", 0.5)], [(0, 6, "ORG", 0.8)]) == [
+    assert combine(text, [(0, 3, "GPE", 0.9), (6, 8, "DATE", 0.5)], [(0, 6, "ORG", 0.95)]) == [
         (0, 6, "ORG"),
         (6, 10, "DATE"),
     ]
     # at equal length the CRF wins over the rules and over the name tagger
-    assert combine(text, [(0, 6, "FAC", 0.4), (6, 10, "TIME", 0.7)], [(0, 6, "ORG", 0.9)]) == [
+    assert combine(text, [(0, 6, "FAC", 0.4), (6, 10, "TIME", 0.7)], [(0, 6, "ORG", 0.95)]) == [
         (0, 6, "FAC"),
         (6, 10, "TIME"),
     ]
     # spans that overlap nothing are all kept; a place that heads no organisation comes from the gazetteer
-    assert combine("他在巴黎开会", [], [(0, 1, "PERSON", 0.9)]) == [(0, 1, "PERSON"), (2, 4, "GPE")]
+    assert combine("他在巴黎开会", [], [(0, 1, "PERSON", 0.95)]) == [(0, 1, "PERSON"), (2, 4, "GPE")]
+    # the name tagger's spans below NAMES_MIN_SCORE are no candidates
+    assert combine("他在巴黎开会", [], [(0, 1, "PERSON", 0.5)]) == [(2, 4, "GPE")]
     assert combine("他在巴黎开会", [], [], with_places=False) == []
 
 
@@ -74,7 +76,7 @@ def test_every_span_carries_a_calibrated_score_from_its_source():
             ]
         ]
     )  # fmt: skip
-    ensemble = EnsembleExtractor(StubCRF(crf), calibrator=calibrator)
+    ensemble = EnsembleExtractor(StubCRF(crf), calibrator=calibrator, propagate=True)
     spans = ensemble.extract(Document("d", text))
     assert [(s.text, s.label) for s in spans] == [
         ("埃隆·马斯克", "PERSON"), ("巴黎", "GPE"), ("2月7日上午8点多", "TIME"), ("埃隆·马斯克", "PERSON"),

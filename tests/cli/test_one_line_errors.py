@@ -77,26 +77,8 @@ READ_ONLY = [
     (["agree", "gold", "preds.jsonl", "-o", "ro/a.txt"], "ro/a.txt"),
     (["leaderboard", "--gold", "gold", "--baseline", "rules", "-o", "ro/results"], "ro/results"),
     ([*MENTIONS, "-o", "ro/built"], "ro/built"),
-    pytest.param(
-        ["normalize", "arts", "-o", "ro/normalized"],
-        "ro/normalized",
-        marks=pytest.mark.xfail(
-            reason="owner: jinbiao/cli/corpus.py (cmd_normalize): call "
-            "check_output_dir(args.output, overwrite=args.overwrite) from jinbiao.cli.common "
-            "before loading",
-            strict=True,
-        ),
-    ),
-    pytest.param(
-        ["pull", "--from-file", "export.json", "-o", "ro/pulled"],
-        "ro/pulled",
-        marks=pytest.mark.xfail(
-            reason="owner: jinbiao/cli/studio.py (cmd_pull): call check_output_dir(args.output, "
-            "overwrite=args.overwrite) from jinbiao.cli.common before reading the export (or "
-            "annotate/labelstudio/pull.check_output checks the parent is writable)",
-            strict=True,
-        ),
-    ),
+    (["normalize", "arts", "-o", "ro/normalized"], "ro/normalized"),
+    (["pull", "--from-file", "export.json", "-o", "ro/pulled"], "ro/pulled"),
     (["convert", "preds.jsonl", "--gold", "gold", "--to", "conll", "-o", "ro/x.conll"], "ro/x.conll"),
 ]
 
@@ -134,15 +116,9 @@ def test_a_read_only_output_directory_is_one_line(capsys, work, read_only, argv)
             ["score", "--gold", "gold", "--pred", "preds.jsonl", "--by", "document", "-o", "full/s.txt"],
             r"full/s\.txt: cannot write \(No space left on device\); choose another output path",
         ),
-        pytest.param(
+        (
             ["normalize", "arts", "-o", "full/normalized"],
             r"full/normalized/\S+: cannot write \(No space left on device\); .*",
-            marks=pytest.mark.xfail(
-                reason="owner: jinbiao/cli/corpus.py: file by file, a full disk leaves the output "
-                "directory behind; write_normalized (one directory swapped in whole) leaves "
-                "nothing",
-                strict=True,
-            ),
         ),
         (
             ["pull", "--from-file", "export.json", "-o", "full/pulled"],

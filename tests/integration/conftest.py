@@ -1,5 +1,8 @@
 """One real Label Studio server per test session: fresh data dir, free port, stopped at the end.
 
+`JINBIAO_STUDIO_DATABASE=postgresql` runs it on PostgreSQL (a cluster of the studio's own, started
+and stopped with it: `jinbiao studio start --database postgresql`), the default on SQLite.
+
 The tests here skip, saying why, when label-studio (or, for the browser test, Chromium and
 Playwright) is missing, unless JINBIAO_REQUIRE_INTEGRATION is set: then they fail instead.
 """
@@ -8,6 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +20,17 @@ import pytest
 from helpers import CHROMIUM, Annotator, Server, free_port, sign_up
 
 from jinbiao.annotate.labelstudio import server as local_studio
+from jinbiao.annotate.labelstudio.database import (
+    DATABASES,
+    POSTGRESQL,
+    SQLITE,
+    DatabaseError,
+    LocalCluster,
+    postgres_bin,
+)
 
 REQUIRED = bool(os.environ.get("JINBIAO_REQUIRE_INTEGRATION"))
+DATABASE = os.environ.get("JINBIAO_STUDIO_DATABASE") or SQLITE
 
 
 def need(condition: bool, reason: str) -> None:
@@ -41,13 +55,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         importlib.util.find_spec("label_studio") is not None,
         "label-studio is not installed: pip install 'jinbiao[studio]'",
     )
-    root = tmp_path_factory.mktemp("studio")
-    started = local_studio.start(root, port=free_port(), timeout=400)
+    assert DATABASE in DATABASES, f"JINBIAO_STUDIO_DATABASE={DATABASE!r}: one of {', '.join(DATABASES)}"
+    own_directory = None
+    if DATABASE == POSTGRESQL:
+        try:
+            postgres_bin()
+        except DatabaseError as missing:
+            need(False, f"{missing}")
+        if os.geteuid() == 0:  # the cluster runs as `postgres`, which cannot reach pytest's 0700 temp dirs
+            own_directory = Path(tempfile.mkdtemp(prefix="jinbiao-studio-"))
+    root = own_directory or tmp_path_factory.mktemp("studio")
+    started = local_studio.start(root, port=free_port(), timeout=600, database=DATABASE)
     assert started.url is not None and started.pid is not None
+    assert started.database is not None and started.database.lower().startswith(DATABASE)
     try:
-        yield Server(root, started.url, started.pid, local_studio.credentials(root))
+        yield Server(root, started.url, started.pid, local_studio.credentials(root), DATABASE)
     finally:
-        local_studio.stop(root)
+        stopped = local_studio.stop(root)
+        if DATABASE == POSTGRESQL:
+            assert stopped.database_stopped and not LocalCluster.of(root).running()
+        if own_directory is not None:
+            shutil.rmtree(own_directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

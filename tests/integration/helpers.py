@@ -28,6 +28,7 @@ class Server:
     url: str
     pid: int
     credentials: local_studio.StudioCredentials
+    database: str = "sqlite"  # or "postgresql"
 
     def connection(self, api_key: str | None = None) -> Connection:
         return connect(self.url, api_key or self.credentials.token, timeout=120, interactive=False)

@@ -163,9 +163,12 @@ def test_pull_gives_back_exactly_the_spans_each_annotator_sent(
         f"its 3 annotators differ ({who}): adjudicate, or mark one annotation ground truth"
     )
     # every span says who made it and how: the accepter's were accepted from the predictions
-    accepted = next(p for p in result.items if p.item.who == annotators["accepter"].email)
-    assert accepted.item.started_from == rules.origin and set(accepted.hows) <= {"accepted"}
-    assert all(s.score is None for s in accepted.spans)
+    accepted = result.provenance(annotators["accepter"].email)
+    assert len(accepted) == len(documents)
+    for record in accepted:
+        assert record["completed_by"] == annotators["accepter"].email and record["started_from"] == rules.origin
+        assert {span["how"] for span in record["spans"]} <= {"accepted"}
+        assert all("score" not in span for span in record["spans"])
 
 
 def test_pushing_again_adds_nothing_and_a_new_baseline_adds_only_its_predictions(

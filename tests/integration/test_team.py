@@ -23,8 +23,8 @@ from helpers import Server, sign_up
 from jinbiao.annotate.corpus import load_corpus
 from jinbiao.annotate.labelstudio.team import pull_team, read_team
 from jinbiao.cli import main
-from jinbiao.cli.team import team_agreement
 from jinbiao.gold import AnnotationSet, Document, Span, read_gold, read_gold_document, write_jsonl
+from jinbiao.team import team_agreement
 
 TITLE = "团队金标"
 TEXTS = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -67,45 +67,50 @@ def read_export(payload: Any, *, users: Mapping[int, str] | None = None) -> Expo
     """The tasks of a parsed JSON or JSON_MIN export, with their items and regions. `users` maps
     user ids to emails, for the exports that name users by id only."""
     fmt = detect_format(payload)
+    return Export(fmt, list(read_tasks(payload, fmt, users=users)))
+
+
+def read_tasks(records: Iterable[Any], fmt: str, *, users: Mapping[int, str] | None = None) -> Iterator[ExportTask]:
+    """The tasks of an export's records (a list, or a stream: `export.stream.export_records`), one
+    at a time. JSON has one record per task; JSON_MIN one per annotation, the records of a task
+    one after another (as Label Studio writes them)."""
     users = users or {}
-    return Export(fmt, _read_json(payload, users) if fmt == JSON else _read_json_min(payload, users))
+    if fmt == JSON:
+        for record in records:
+            yield _read_json_task(record, users)
+    else:
+        yield from _read_json_min(records, users)
 
 
 # ------------------------------------------------------------------------------------ JSON
 
 
-def _read_json(payload: list[Any], users: Mapping[int, str]) -> list[ExportTask]:
-    tasks = []
-    for record in payload:
-        if not isinstance(record, dict):
-            tasks.append(ExportTask(None, None))
+def _read_json_task(record: Any, users: Mapping[int, str]) -> ExportTask:
+    if not isinstance(record, dict):
+        return ExportTask(None, None)
+    task = ExportTask(_int_or_none(record.get("id")), record.get("data"))
+    versions = _prediction_versions(record)
+    for annotation in record.get("annotations") or []:
+        if not isinstance(annotation, dict):
+            task.listed_by_id.annotations += 1
             continue
-        task = ExportTask(_int_or_none(record.get("id")), record.get("data"))
-        versions = _prediction_versions(record)
-        for annotation in record.get("annotations") or []:
-            if not isinstance(annotation, dict):
-                task.listed_by_id.annotations += 1
-                continue
-            who, user_id = _user(annotation.get("completed_by"), users)
-            kind = SKIPPED if annotation.get("was_cancelled") else ANNOTATION
-            item = _item(
-                kind, task.task_id, annotation, who, user_id, ground_truth=bool(annotation.get("ground_truth"))
-            )
-            task.items.append(_with_history(item, annotation, users, versions))
-        for draft in record.get("drafts") or []:
-            if not isinstance(draft, dict):
-                task.listed_by_id.drafts += 1
-                continue
-            who, user_id = _draft_user(draft, users)
-            task.items.append(_item(DRAFT, task.task_id, draft, who, user_id))
-        for prediction in record.get("predictions") or []:
-            if not isinstance(prediction, dict):
-                task.listed_by_id.predictions += 1
-                continue
-            who = str(prediction.get("model_version") or "undefined")
-            task.items.append(_item(PREDICTION, task.task_id, prediction, who, None))
-        tasks.append(task)
-    return tasks
+        who, user_id = _user(annotation.get("completed_by"), users)
+        kind = SKIPPED if annotation.get("was_cancelled") else ANNOTATION
+        item = _item(kind, task.task_id, annotation, who, user_id, ground_truth=bool(annotation.get("ground_truth")))
+        task.items.append(_with_history(item, annotation, users, versions))
+    for draft in record.get("drafts") or []:
+        if not isinstance(draft, dict):
+            task.listed_by_id.drafts += 1
+            continue
+        who, user_id = _draft_user(draft, users)
+        task.items.append(_item(DRAFT, task.task_id, draft, who, user_id))
+    for prediction in record.get("predictions") or []:
+        if not isinstance(prediction, dict):
+            task.listed_by_id.predictions += 1
+            continue
+        who = str(prediction.get("model_version") or "undefined")
+        task.items.append(_item(PREDICTION, task.task_id, prediction, who, None))
+    return task
 
 
 def _prediction_versions(record: dict[str, Any]) -> dict[int, str]:
@@ -135,7 +140,10 @@ def _with_history(
 def _item(
     kind: str, task_id: int | None, record: dict[str, Any], who: str, user_id: int | None, *, ground_truth: bool = False
 ) -> Item:
-    regions, unreadable = _read_regions(record.get("result"), who, keep_score=kind == PREDICTION)
+    if "result" in record:
+        regions, unreadable = _read_regions(record["result"], who, keep_score=kind == PREDICTION)
+    else:
+        regions, unreadable = (), "it has no `result`: a damaged export; export the project again"
     return Item(
         kind,
         task_id,
@@ -153,11 +161,12 @@ def _item(
 def _read_regions(
     result: Any, origin: str | None = None, *, keep_score: bool = False
 ) -> tuple[tuple[Region, ...], str | None]:
-    """The regions of one item's `result` (spans made by `origin`), or why `result` is unreadable.
-    Only predictions keep a region's score: a person's span carries none, even one accepted or
-    changed from a prediction (Label Studio copies the model's score along)."""
+    """The regions of one item's `result` (spans made by `origin`), or why `result` is unreadable
+    (a null `result` is never read as no regions: Label Studio writes `[]` for those). Only
+    predictions keep a region's score: a person's span carries none, even one accepted or changed
+    from a prediction (Label Studio copies the model's score along)."""
     if result is None:
-        return (), None
+        return (), "its `result` is null, not a list of regions: a damaged export; export the project again"
     if not isinstance(result, list):
         return (), f"`result` is a {type(result).__name__}, not a list of regions"
     return tuple([_region(region, index, origin, keep_score) for index, region in enumerate(result)]), None
@@ -201,23 +210,25 @@ def _labels_value(value: Any, region_id: str, origin: str | None, score: float |
 # -------------------------------------------------------------------------------- JSON_MIN
 
 
-def _read_json_min(payload: list[Any], users: Mapping[int, str]) -> list[ExportTask]:
+def _read_json_min(records: Iterable[Any], users: Mapping[int, str]) -> Iterator[ExportTask]:
     """JSON_MIN has one record per annotation (skipped ones and drafts left out), task data
-    flattened into it, and regions as bare values under the control's name, without ids."""
-    tasks: list[ExportTask] = []
-    by_id: dict[int, ExportTask] = {}
-    for record in payload:
+    flattened into it, and regions as bare values under the control's name, without ids. The
+    records of one task follow each other; a task id met again later is another task (and
+    reported as listed twice)."""
+    task: ExportTask | None = None
+    for record in records:
         if not isinstance(record, dict):
-            tasks.append(ExportTask(None, None))
+            if task is not None:
+                yield task
+            task = None
+            yield ExportTask(None, None)
             continue
         task_id = _int_or_none(record.get("id"))
-        task = by_id.get(task_id) if task_id is not None else None
-        if task is None:
+        if task is None or task_id is None or task.task_id != task_id:
+            if task is not None:
+                yield task
             data = {k: v for k, v in record.items() if k not in _JSON_MIN_META and k != FROM_NAME}
             task = ExportTask(task_id, data)
-            tasks.append(task)
-            if task_id is not None:
-                by_id[task_id] = task
         if record.get("annotation_id") is None:
             continue  # a task without annotations
         who, user_id = _user(record.get("annotator"), users)
@@ -240,7 +251,8 @@ def _read_json_min(payload: list[Any], users: Mapping[int, str]) -> list[ExportT
                 created_at=str(record.get("created_at") or ""),
             )
         )
-    return tasks
+    if task is not None:
+        yield task
 
 
 # ----------------------------------------------------------------------------------- fields

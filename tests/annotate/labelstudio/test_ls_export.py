@@ -16,7 +16,7 @@ from jinbiao.annotate.labelstudio.tasks import region
 from jinbiao.cli.errors import describe
 from jinbiao.gold import LABELS, Document, JinbiaoError, Span
 
-DATA = Path(__file__).parent / "data" / "labelstudio"
+DATA = Path(__file__).resolve().parents[2] / "data" / "labelstudio"
 TEXT_A = "𠮷野家在北京开店。\r\n上海的𠮷田先生说：“好。”\r\n2020年5月9日，深圳市人民政府发布通知。"
 TEXT_B = "香港特别行政区政府今天宣布，3月1日起恢复通关。"
 ANN1 = "ann1.1795384671@example.com"

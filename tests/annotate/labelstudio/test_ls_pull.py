@@ -12,7 +12,7 @@ from jinbiao.annotate.labelstudio.pull import PullFailed, pull_file
 from jinbiao.cli import main
 from jinbiao.gold import Document, JinbiaoError, read_gold_document, read_jsonl
 
-DATA = Path(__file__).parent / "data" / "labelstudio"
+DATA = Path(__file__).resolve().parents[2] / "data" / "labelstudio"
 TEXT_A = "𠮷野家在北京开店。\r\n上海的𠮷田先生说：“好。”\r\n2020年5月9日，深圳市人民政府发布通知。"
 TEXT_B = "香港特别行政区政府今天宣布，3月1日起恢复通关。"
 ANN1 = "ann1.1795384671@example.com"
@@ -191,6 +191,6 @@ def test_cli_pull_from_a_file_that_is_not_an_export(tmp_path: Path, capsys: pyte
     bad.write_text('{"tasks": []}', encoding="utf-8")
     assert main(["pull", "--from-file", str(bad), "-o", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err == (
-        "jinbiao pull: error: not a Label Studio export: expected a list of tasks; "
+        f"jinbiao pull: error: {bad}: not a Label Studio export: expected a list of tasks; "
         "export the project as JSON or JSON_MIN\n"
     )

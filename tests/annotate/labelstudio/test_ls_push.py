@@ -137,7 +137,7 @@ def test_a_batch_size_below_one_is_refused_before_any_work(capsys: pytest.Captur
     # the command line refuses it before loading the corpus or running a baseline
     assert main(["push", "--project", "seeds", "--batch-size", "0", "--corpus", "no/such/dir"]) == 2
     assert capsys.readouterr().err == (
-        "jinbiao push: error: a batch size of 0 sends nothing; --batch-size must be at least 1\n"
+        "jinbiao push: error: argument --batch-size: 0 is below 1; give 1 or more (see `jinbiao push --help`)\n"
     )
 
 

@@ -36,7 +36,7 @@ from jinbiao.cli.errors import describe
 from jinbiao.gold import Document, Span, read_gold
 from jinbiao.gold.errors import OutputExistsError
 
-DATA = Path(__file__).parent / "data" / "labelstudio"
+DATA = Path(__file__).resolve().parents[2] / "data" / "labelstudio"
 A, B, JUDGE = "t5-a@example.com", "t5-b@example.com", "t5-judge@example.com"
 TITLE = "团队金标5"
 TEAM = Team(TITLE, {A: f"{TITLE} · t5-a", B: f"{TITLE} · t5-b"}, 2, "fake@1", f"{TITLE} · adjudication")
@@ -159,10 +159,13 @@ def test_spans_with_an_unclean_edge_are_reported_and_kept_out_of_gold_files(tmp_
     path = tmp_path / "export.json"
     path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     report = pull_file(path, tmp_path / "plain")
-    assert [e["reason"] for e in report.summary["edges"]] == [
+    edge = (
         "span [17, 18) ORG '。': starts or ends with whitespace or punctuation "
         "(guideline G3: a span's edges are part of the name)"
-    ]
+    )
+    assert [e.reason for e in report.edges] == [edge]
+    summary = json.loads((tmp_path / "plain" / "summary.json").read_text(encoding="utf-8"))
+    assert [e["reason"] for e in summary["edges"]] == [edge]
     with pytest.raises(PullFailed):
         pull_file(path, tmp_path / "gold", documents=documents(), write_gold=True)
     assert not (tmp_path / "gold").exists()
@@ -358,7 +361,7 @@ def test_decisions_record_changed_agreed_spans_and_added_ones() -> None:
 
 
 def test_team_agreement_per_pair_document_label_and_preannotation() -> None:
-    from jinbiao.cli.team import team_agreement, team_agreement_html, team_agreement_text
+    from jinbiao.team import team_agreement, team_agreement_html, team_agreement_text
 
     result = team_agreement(team_pull())
     assert result.pairs[["a", "b", "documents"]].values.tolist() == [[A, B, 3]]

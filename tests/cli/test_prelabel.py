@@ -10,10 +10,13 @@ from jinbiao.annotate.labelstudio.tasks import build_tasks, region_id
 from jinbiao.baselines import get_extractor
 from jinbiao.baselines.crf_model import DEFAULT_PARAMS, MissingModelError
 from jinbiao.cli import main
-from jinbiao.gold import LABEL_INFO, AnnotationSet, Document, JinbiaoError, Span, ValidationError
+from jinbiao.gold import LABEL_INFO, AnnotationSet, Document, JinbiaoError, Span, ValidationError, read_jsonl
 from jinbiao.gold.paths import ARTICLES_DIR, DOCUMENTS_DIR, HOME_ENV
 from jinbiao.pipeline import leaderboard_step, run_baselines
 from jinbiao.prelabel import baseline_predictions
+
+RULES, UNION = get_extractor("rules").origin, get_extractor("union").origin
+ENSEMBLE, CRF, JIEBA = get_extractor("ensemble").origin, get_extractor("crf").origin, get_extractor("jieba").origin
 
 
 def test_label_config_is_generated_from_the_schema_without_granularity():
@@ -30,7 +33,8 @@ def test_label_config_is_generated_from_the_schema_without_granularity():
 def test_tasks_carry_text_ids_hash_and_scored_predictions(seed_documents):
     document = seed_documents["000_a6fffb90fc454c54"]
     rules = get_extractor("rules").annotate([document])
-    rules.documents[document.id].spans[0] = Span(**{**rules.spans(document.id)[0].to_dict(), "score": 0.5})
+    spans = rules.documents[document.id].spans
+    spans[:] = [Span(**{**span.to_dict(), "score": 0.5 if i == 0 else None}) for i, span in enumerate(spans)]
     [task] = build_tasks([document], [rules])
     assert task["data"] == {
         "text": document.text,
@@ -39,7 +43,7 @@ def test_tasks_carry_text_ids_hash_and_scored_predictions(seed_documents):
         "sha256": document.text_sha256,
     }
     [prediction] = task["predictions"]
-    assert prediction["model_version"] == "rules@1.0"
+    assert prediction["model_version"] == RULES
     regions = prediction["result"]
     assert len(regions) == len(rules.spans(document.id))
     n = len(regions)
@@ -49,7 +53,7 @@ def test_tasks_carry_text_ids_hash_and_scored_predictions(seed_documents):
         assert document.text[value["start"] : value["end"]] == value["text"]
         assert region["from_name"] == "label" and region["to_name"] == "text" and region["type"] == "labels"
     assert regions[0]["score"] == 0.5 and "score" not in regions[1]
-    assert regions[0]["id"] == region_id(document.id, rules.spans(document.id)[0], "rules@1.0")
+    assert regions[0]["id"] == region_id(document.id, rules.spans(document.id)[0], RULES)
 
 
 def test_predictions_made_against_another_text_are_refused():
@@ -66,7 +70,7 @@ def test_prelabel_command_writes_importable_tasks(tmp_path, capsys):
     assert main(["prelabel", "--baseline", "rules", "-o", str(out), "--config", str(config), "-q"]) == 0
     tasks = json.loads(out.read_text(encoding="utf-8"))
     assert [t["data"]["doc_id"] for t in tasks] == sorted(p.stem for p in ARTICLES_DIR.glob("*.txt"))
-    assert all(t["predictions"][0]["model_version"] == "rules@1.0" for t in tasks)
+    assert all(t["predictions"][0]["model_version"] == RULES for t in tasks)
     assert config.read_text(encoding="utf-8") == label_config_xml()
 
 
@@ -115,7 +119,7 @@ def test_prelabel_provides_the_ensembles_model_once_and_says_so(tmp_path, capsys
         f"ensemble: no trained CRF model in {model_dir}; training it now from the gold in {DOCUMENTS_DIR}"
     ]
     [task] = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
-    assert [p["model_version"] for p in task["predictions"]] == ["ensemble@1.0"]
+    assert [p["model_version"] for p in task["predictions"]] == [ENSEMBLE]
     assert main(argv) == 0
     assert capsys.readouterr().err == ""  # the saved model is loaded, silently
     assert json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8")) == [task]
@@ -127,9 +131,7 @@ def test_run_writes_every_baseline_default_first(tmp_path, capsys, fresh_workspa
     out, err = capsys.readouterr()
     assert len(err.splitlines()) == 1 and err.startswith("ensemble: no trained CRF model in")  # crf then loads it
     tasks = json.loads((tmp_path / "out" / "tasks.json").read_text(encoding="utf-8"))
-    assert [p["model_version"] for p in tasks[0]["predictions"]] == [
-        "ensemble@1.0", "rules@1.0", "jieba@1.0", "union@1.0", "crf@1.0"
-    ]  # fmt: skip
+    assert [p["model_version"] for p in tasks[0]["predictions"]] == [ENSEMBLE, RULES, JIEBA, UNION, CRF]
     assert sorted(p.name for p in (tmp_path / "out" / "predictions").iterdir()) == [
         "crf.jsonl", "ensemble.jsonl", "jieba.jsonl", "rules.jsonl", "union.jsonl"
     ]  # fmt: skip
@@ -143,19 +145,20 @@ def test_run_writes_every_baseline_default_first(tmp_path, capsys, fresh_workspa
 
 
 def test_run_skips_a_learned_baseline_whose_model_cannot_be_had(tmp_path, fresh_workspace):
-    result = run_baselines([ARTICLES_DIR / "000_a6fffb90fc454c54.txt"], ["crf", "ensemble"], gold_dir=tmp_path / "none")
-    assert list(result.runs) == ["ensemble"] and result.runs["ensemble"].annotation_set.version == "1.0"
+    article = ARTICLES_DIR / "000_a6fffb90fc454c54.txt"
+    result = run_baselines([article], ["crf", "ensemble"], gold_dir=tmp_path / "none", out_dir=tmp_path / "out")
+    assert result.baselines == ["ensemble"] and [t.origin for t in result.report.extractors] == [f"{ENSEMBLE}-fallback"]
     assert isinstance(result.skipped["crf"], MissingModelError)
-    assert {s.origin for s in result.runs["ensemble"].annotation_set.spans("000_a6fffb90fc454c54")} == {
-        "ensemble@1.0-fallback"
-    }
+    predictions = read_jsonl(result.predictions_path("ensemble"))
+    assert {s.origin for s in predictions.spans("000_a6fffb90fc454c54")} == {f"{ENSEMBLE}-fallback"}
+    assert sorted(p.name for p in (tmp_path / "out" / "predictions").iterdir()) == ["ensemble.jsonl"]
     assert leaderboard_step(tmp_path / "results", gold_dir=tmp_path / "none") is None
 
 
 def test_baseline_predictions_are_checked_sets_in_the_order_asked(seed_documents, fresh_workspace):
     documents = [seed_documents["000_a6fffb90fc454c54"]]
     sets = baseline_predictions(["union", "rules"], documents, say=pytest.fail)
-    assert [s.origin for s in sets] == ["union@1.0", "rules@1.0"]
+    assert [s.origin for s in sets] == [UNION, RULES]
     assert sets[1].spans(documents[0].id) == get_extractor("rules").extract(documents[0])
     with pytest.raises(JinbiaoError, match="unknown baseline 'nope'"):
         baseline_predictions(["ensemble", "nope"], documents, say=pytest.fail)  # no model provided before the check
