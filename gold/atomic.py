@@ -14,6 +14,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from .errors import JinbiaoError, OutputExistsError, Remedy
 
@@ -129,10 +130,73 @@ def atomic_write_text(
     return atomic_write_bytes(path, content.encode("utf-8"), overwrite=overwrite, gold=gold)
 
 
+def cannot_write(output: str | os.PathLike[str], error: OSError) -> JinbiaoError:
+    """A file system's refusal, named after the output (not its temporary or journal)."""
+    reason = error.strerror or type(error).__name__
+    return JinbiaoError(f"{output}: cannot write ({reason}); choose another output path")
+
+
+def make_parents(path: Path) -> list[Path]:
+    """Create the missing directories above `path`; return them, deepest first."""
+    missing = [parent for parent in path.parents if not parent.exists()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def remove_if_empty(directories: list[Path]) -> None:
+    """Remove the directories a failed run created, deepest first, if nothing else is in them."""
+    for directory in directories:
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+
+
+class AtomicStream:
+    """A text output written as it goes and moved into place whole (see the module docstring)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        _check_not_gold(self.path, False)
+        self.temporary = _temporary_name(self.path)
+        self._handle: IO[str] | None = None
+        self._created: list[Path] = []
+        try:
+            self._created = make_parents(self.path)
+            remove_stale_temporaries(self.path)
+            self._handle = open(self.temporary, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        except OSError as error:
+            self.discard()
+            raise cannot_write(self.path, error) from None
+
+    def write(self, text: str) -> None:
+        try:
+            self._handle.write(text)  # type: ignore[union-attr]
+        except OSError as error:
+            raise cannot_write(self.path, error) from None
+
+    def finish(self) -> Path:
+        """Close the temporary and move it onto the output."""
+        try:
+            self._handle.close()  # type: ignore[union-attr]
+            os.chmod(self.temporary, _usual_mode(self.path))
+            os.replace(self.temporary, self.path)
+        except OSError as error:
+            self.discard()
+            raise cannot_write(self.path, error) from None
+        return self.path
+
+    def discard(self) -> None:
+        """Close and remove the temporary: the output stays as it was."""
+        if self._handle is not None and not self._handle.closed:
+            with contextlib.suppress(OSError):
+                self._handle.close()
+        self.temporary.unlink(missing_ok=True)
+        remove_if_empty(self._created)
+
+
 @contextlib.contextmanager
-def atomic_directory(
-    path: str | os.PathLike[str], *, overwrite: bool = True, gold: bool = False
-) -> Iterator[Path]:
+def atomic_directory(path: str | os.PathLike[str], *, overwrite: bool = True, gold: bool = False) -> Iterator[Path]:
     """Yield an empty directory beside `path`; on success it replaces `path` whole.
 
     An exception inside the block removes it and leaves `path` as it was. `overwrite` False

@@ -44,6 +44,15 @@ class Remedy(Enum):
     SCHEDULER_NEEDS_DASK = "run on the dask engine (engine='dask'), or leave the scheduler out"
     JOBS_ARE_LOCAL = "leave jobs out (jobs=None): the cluster's workers run the work"
     START_AFRESH = "start again without resuming (resume=False)"
+    STUDIO_ELSEWHERE = (
+        "give a studio directory the postgres user can reach (such as /srv/jinbiao-studio), run jinbiao as "
+        "another user, or use a PostgreSQL server of yours (database_url=URL)"
+    )
+    INSTALL_POSTGRESQL = (
+        "install Debian's postgresql package (apt-get install postgresql), or use a PostgreSQL server of yours "
+        "(database_url=URL)"
+    )
+    TAKE_ONE_SET = "adjudicate them, or read one annotator's annotations (take=NAME, one of: {names})"
 
     def words(self, context: dict[str, Any]) -> str:
         return self.value.format(**context)

@@ -45,8 +45,9 @@ DEFAULT_TASKS = f"{OUTPUT_DIR}/tasks.json"
 DEFAULT_LABEL_CONFIG = f"{OUTPUT_DIR}/label_config.xml"
 DEFAULT_PREDICTIONS = f"{OUTPUT_DIR}/predictions.jsonl"
 # Documents go to the workers in batches of about this many characters (a large document alone):
-# seconds of work each for the slower baselines, so that shipping them costs next to nothing.
-BATCH_CHARACTERS = 50_000
+# about half a second of work for the default baseline, so that shipping a batch costs next to
+# nothing and the last batches leave no worker waiting long for the others.
+BATCH_CHARACTERS = 20_000
 BATCH_DOCUMENTS = 500  # and at most this many documents (many short ones, or ones an interrupted run did)
 
 

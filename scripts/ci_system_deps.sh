@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # System packages the integration tests need on a bare Debian machine (run as root):
 # Debian's Chromium for Playwright (driven with executable_path=/usr/bin/chromium, never
-# `playwright install`) and CJK fonts so Chinese renders in the screenshots.
+# `playwright install`), CJK fonts so Chinese renders in the screenshots, and PostgreSQL for
+# `jinbiao studio start --database postgresql` (the server programs only: jinbiao runs its own
+# cluster; Label Studio brings the Python driver, psycopg[binary]).
 # Idempotent and quiet: does nothing when everything is already installed.
 set -euo pipefail
 
-packages=(chromium fonts-noto-cjk fonts-liberation ca-certificates)
+packages=(chromium fonts-noto-cjk fonts-liberation ca-certificates postgresql)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -32,3 +34,4 @@ if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${m
     exit 1
 fi
 test -x /usr/bin/chromium || { echo "ci_system_deps.sh: /usr/bin/chromium missing after install" >&2; exit 1; }
+compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || { echo "ci_system_deps.sh: pg_ctl missing after install" >&2; exit 1; }

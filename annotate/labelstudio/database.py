@@ -9,8 +9,8 @@ so no password is needed; then Label Studio runs on it (`DJANGO_DB=default` with
 `POSTGRE_NAME/USER/PASSWORD/HOST/PORT` settings of `label_studio.core.settings.base`). `studio stop`
 stops both. PostgreSQL refuses to run as root: run as root, jinbiao runs the cluster as the
 `postgres` user the package creates, which must be able to reach the studio dir (a path under
-/root is not: give `--dir` elsewhere). `--database-url postgresql://USER:PASSWORD@HOST:PORT/NAME`
-uses a server you run instead.
+/root is not: put the studio elsewhere). A URL, ``postgresql://USER:PASSWORD@HOST:PORT/NAME``,
+names a server you run instead.
 
 The choice is recorded in the studio dir (`database.json`, 0600: a URL may carry a password) on the
 first start; a studio keeps its database (its projects live there).
@@ -33,6 +33,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from jinbiao.gold import JinbiaoError
 from jinbiao.gold.atomic import atomic_write_text
+from jinbiao.gold.errors import Remedy
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
@@ -185,8 +186,7 @@ def postgres_bin() -> Path:
     if on_path and shutil.which("initdb"):
         return Path(on_path).resolve().parent
     raise DatabaseError(
-        "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/pg_ctl): install Debian's package with "
-        "`apt-get install postgresql` (scripts/ci_system_deps.sh does), or give a server with --database-url"
+        "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/pg_ctl)", remedy=Remedy.INSTALL_POSTGRESQL
     )
 
 
@@ -225,8 +225,8 @@ class LocalCluster:
             found = pwd.getpwnam("postgres")
         except KeyError:
             raise DatabaseError(
-                "PostgreSQL refuses to run as root and there is no `postgres` user to run it as: install Debian's "
-                "`postgresql` package, or run jinbiao as another user"
+                "PostgreSQL refuses to run as root and there is no `postgres` user to run it as",
+                remedy=Remedy.INSTALL_POSTGRESQL,
             ) from None
         return found.pw_uid, found.pw_gid
 
@@ -294,9 +294,8 @@ class LocalCluster:
             if not allowed:
                 raise DatabaseError(
                     f"PostgreSQL refuses to run as root, so jinbiao runs it as the user postgres, who cannot reach "
-                    f"{directory} (mode {stat.filemode(mode.st_mode)}): give a studio directory it can reach "
-                    "(such as --dir /srv/jinbiao-studio), run jinbiao as another user, or give a server with "
-                    "--database-url"
+                    f"{directory} (mode {stat.filemode(mode.st_mode)})",
+                    remedy=Remedy.STUDIO_ELSEWHERE,
                 )
 
     # ------------------------------------------------------------------------- start / stop

@@ -74,9 +74,7 @@ def read_label_studio(
     result = sink.result(conversion)
     if result.problems:
         first, more = result.problems[0], len(result.problems) - 1
-        others = (
-            f" (and {more} more problem(s): `jinbiao pull --from-file {path} -o DIR` lists them all)" if more else ""
-        )
+        others = f" (and {more} more problem(s), which a pull of the file lists)" if more else ""
         raise JinbiaoError(f"{path}: {first}{others}")
     chosen, what = _taken(result, take, path)
     builder = AnnotationBuilder(
@@ -125,14 +123,14 @@ def _taken(result: PullResult, take: str | None, path: Path) -> tuple[Annotation
     annotators = [s for s in result.sets[ANNOTATION] if s.meta["rank"] == 1]
     predictions = [s for s in result.sets[PREDICTION] if s.meta["rank"] == 1]
     if take in (None, CANDIDATE) and (annotators or take == CANDIDATE):
-        differ = {doc_id: why for doc_id, why in result.candidate_missing.items() if "differ" in why}
+        differ = [doc_id for doc_id, why in result.candidate_missing.items() if "differ" in why]
         if differ:
-            doc_id, why = next(iter(differ.items()))
             more = f" (and {len(differ) - 1} more documents)" if len(differ) > 1 else ""
-            who = ", ".join(s.meta["who"] for s in annotators)
+            names = ", ".join(s.meta["who"] for s in annotators)
             raise JinbiaoError(
-                f"{path}: document {doc_id}: {why}{more}; or read one annotator's annotations "
-                f"(take='EMAIL', one of: {who})"
+                f"{path}: document {differ[0]}: {result.candidate_missing[differ[0]].split(':')[0]}{more}",
+                remedy=Remedy.TAKE_ONE_SET,
+                names=names,
             )
         assert result.candidate is not None
         return result.candidate, "the gold candidate (latest submitted annotation per document)"

@@ -281,14 +281,11 @@ class PullWriter:
             if document.id not in self.candidate_lines:
                 continue
             record = json.loads(self.candidate_lines.line(document.id))
-            who = json.loads(self._chosen_line(document.id))["who"]
+            who = json.loads(self.chosen.line(document.id))["who"]
             spans = [Span.from_dict(span) for span in record["spans"]]
             path = self.root / GOLD_DIR / f"{document.id}.json"
             written.append(write_gold_document(path, document, spans, annotators=[who]))
         return written
-
-    def _chosen_line(self, doc_id: str) -> str:
-        return self.chosen.line(doc_id)
 
 
 # ------------------------------------------------------------------------------------ result

@@ -29,7 +29,7 @@ an empty one).
 Which starting point biases agreement less: none. Two annotators who start from the same
 pre-annotations agree on every machine span both leave alone, right or wrong, so agreement
 measured after pre-annotation is higher than the guideline alone earns. Pre-annotation saves
-work (`jinbiao agree --project` measures how much of it was accepted); an agreement figure meant
+work (`jinbiao team agree` measures how much of it was accepted); an agreement figure meant
 to say how well the guideline settles the cases wants ``--no-baseline``.
 
 The team's record (its annotators, their projects, the documents per annotator, the starting
@@ -166,7 +166,7 @@ class TeamReport:
             f"{verb} team project {team.title!r} on {self.lead.url}: {team.per_document} independent annotations "
             f"per document, {len(team.annotators)} annotators, all starting from {start}",
             f"  {team.title!r}: the lead's project, {self.lead.tasks_created + self.lead.tasks_present} tasks "
-            "(sort by data.agreement after `jinbiao agree --project`)",
+            "(sort by data.agreement after `jinbiao team agree`)",
         ]
         for email, report in self.members.items():
             out.append(

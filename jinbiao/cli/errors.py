@@ -15,8 +15,6 @@ def _train_command(context: dict[str, Any]) -> str:
         words.append(f"--gold {context['gold_dir']}")
     if context.get("model_dir"):
         words.append(f"--model-dir {context['model_dir']}")
-    if context.get("msra"):
-        words.append("--msra")
     return f"train it with `{' '.join(words)}`"
 
 
@@ -50,6 +48,18 @@ FLAG_WORDING: dict[Remedy, str | Callable[[dict[str, Any]], str]] = {
     Remedy.SCHEDULER_NEEDS_DASK: "add --engine dask, or leave out --scheduler",
     Remedy.JOBS_ARE_LOCAL: "leave out --jobs: the cluster's workers run the work",
     Remedy.START_AFRESH: "run it again without --resume to start afresh",
+    Remedy.STUDIO_ELSEWHERE: (
+        "give a studio directory it can reach (such as --dir /srv/jinbiao-studio), run jinbiao as another user, "
+        "or give a PostgreSQL server of yours with --database-url URL"
+    ),
+    Remedy.INSTALL_POSTGRESQL: (
+        "install Debian's package with `apt-get install postgresql` (scripts/ci_system_deps.sh does), or give a "
+        "PostgreSQL server of yours with --database-url URL"
+    ),
+    Remedy.TAKE_ONE_SET: (
+        "adjudicate them (`jinbiao adjudicate`), or pull the export (`jinbiao pull --from-file`) and score one "
+        "annotator's file from annotators/ (one of: {names})"
+    ),
 }
 
 

@@ -89,7 +89,7 @@ def cmd_studio_status(args: argparse.Namespace) -> int:
         print(json.dumps(current.to_dict(), indent=2))
     elif current.running:
         health = "answers /health" if current.healthy else "does not answer /health yet"
-        database = f" ({current.database})" if current.database else ""
+        database = f"; database: {current.database}" if current.database else ""
         print(f"running at {current.url} (pid {current.pid}), {health}; data: {current.root}{database}")
     else:
         print(f"not running; data: {current.root}; start it with {_studio(args, 'start')}")
@@ -215,11 +215,11 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
-    from jinbiao.annotate.corpus import load_corpus
+    from jinbiao.annotate.corpus.stream import open_corpus
     from jinbiao.annotate.labelstudio.pull import PullFailed, pull, pull_file
 
     check_output_dir(args.output, overwrite=args.overwrite)
-    documents = load_corpus(args.corpus) if args.corpus else None
+    documents = open_corpus(args.corpus) if args.corpus else None  # read as a stream, twice (check, gold files)
     options = {
         "policy": args.policy,
         "documents": documents,

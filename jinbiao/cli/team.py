@@ -216,7 +216,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     agree = actions.add_parser(
         "agree",
-        help="the team's agreement per pair, label, annotator and document (same as `jinbiao agree --project`)",
+        help="the team's agreement per pair, label, annotator and document",
         description="Pull every annotator's project and report agreement before adjudication, and how much of the "
         "pre-annotation was kept; keep the lead project's data.agreement field up to date.",
     )

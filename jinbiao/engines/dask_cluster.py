@@ -69,9 +69,7 @@ class DaskEngine:
             shipment = ship(payload)
             shipped = client.scatter(shipment.data, broadcast=True, hash=False)
             threads = max(1, sum(client.nthreads().values()))
-            submitted = (
-                client.submit(_call, function, shipment.key, shipped, piece, pure=False) for piece in work
-            )
+            submitted = (client.submit(_call, function, shipment.key, shipped, piece, pure=False) for piece in work)
             yield from in_order(submitted, 2 * threads)
         finally:
             if own:

@@ -1,10 +1,8 @@
 """Outputs written as a job goes: streamed files finished atomically, and the journal that lets an
 interrupted job resume.
 
-`StreamedFile`: an output written piece by piece under the atomic writer's temporary name beside
-it (``.<name>.jinbiao-tmp-<pid>``, `jinbiao.gold.atomic`) and moved into place whole by `finish`:
-a failure or a kill leaves the old output (or none), never half of the new one, and the next
-write to that output removes the temporary of a process that is gone.
+`StreamedFile` is the atomic writer's `AtomicStream` (`jinbiao.gold.atomic`): an output written
+piece by piece under a temporary name beside it and moved into place whole at the end.
 
 `Journal`: ``<output>.partial`` beside the main output, one line per finished document (its id,
 its text hash, and everything the job wrote for it). It is not a temporary of the atomic writer,
@@ -21,89 +19,15 @@ import contextlib
 import json
 import os
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from jinbiao.gold import JinbiaoError
-from jinbiao.gold.atomic import TMP_MARK, GoldProtectedError, gold_location, remove_stale_temporaries
+from jinbiao.gold.atomic import AtomicStream as StreamedFile
+from jinbiao.gold.atomic import GoldProtectedError, cannot_write, gold_location, make_parents, remove_if_empty
 from jinbiao.gold.errors import Remedy
 
 JOURNAL_SUFFIX = ".partial"
 JOURNAL_FORMAT = "jinbiao-partial/1"
-
-
-def cannot_write(output: str | os.PathLike[str], error: OSError) -> JinbiaoError:
-    """A file system's refusal, named after the output (not its temporary or journal)."""
-    reason = error.strerror or type(error).__name__
-    return JinbiaoError(f"{output}: cannot write ({reason}); choose another output path")
-
-
-def make_parents(path: Path) -> list[Path]:
-    """Create the missing directories above `path`; return them, deepest first."""
-    missing = [parent for parent in path.parents if not parent.exists()]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return missing
-
-
-def remove_if_empty(directories: list[Path]) -> None:
-    """Remove the directories a failed run created, deepest first, if nothing else is in them."""
-    for directory in directories:
-        try:
-            directory.rmdir()
-        except OSError:
-            return
-
-
-def _usual_mode(path: Path) -> int:
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-class StreamedFile:
-    """A text output written as it goes and moved into place whole (see the module docstring)."""
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        found = gold_location(self.path)
-        if found is not None:
-            raise GoldProtectedError(str(self.path), str(found))
-        self.temporary = self.path.with_name(f".{self.path.name}{TMP_MARK}{os.getpid()}")
-        self._handle: IO[str] | None = None
-        self._created: list[Path] = []
-        try:
-            self._created = make_parents(self.path)
-            remove_stale_temporaries(self.path)
-            self._handle = open(self.temporary, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
-        except OSError as error:
-            self.discard()
-            raise cannot_write(self.path, error) from None
-
-    def write(self, text: str) -> None:
-        try:
-            self._handle.write(text)  # type: ignore[union-attr]
-        except OSError as error:
-            raise cannot_write(self.path, error) from None
-
-    def finish(self) -> Path:
-        """Close the temporary and move it onto the output."""
-        try:
-            self._handle.close()  # type: ignore[union-attr]
-            os.chmod(self.temporary, _usual_mode(self.path))
-            os.replace(self.temporary, self.path)
-        except OSError as error:
-            self.discard()
-            raise cannot_write(self.path, error) from None
-        return self.path
-
-    def discard(self) -> None:
-        """Close and remove the temporary: the output stays as it was."""
-        if self._handle is not None and not self._handle.closed:
-            with contextlib.suppress(OSError):
-                self._handle.close()
-        self.temporary.unlink(missing_ok=True)
-        remove_if_empty(self._created)
 
 
 def journal_path(output: str | os.PathLike[str]) -> Path:

@@ -10,6 +10,7 @@ import pytest
 
 import jinbiao.annotate.labelstudio.formats  # noqa: F401 - binds the format (the command line does it at start-up)
 from jinbiao.cli import main
+from jinbiao.cli.errors import describe
 from jinbiao.gold import AnnotationSet, Document, JinbiaoError, Span, load_gold
 from jinbiao.gold.formats import detect_format, read_annotations_any, write_annotations
 from jinbiao.gold.paths import DOCUMENTS_DIR
@@ -63,7 +64,10 @@ def test_an_export_whose_annotators_differ_is_refused_unless_one_is_taken() -> N
     with pytest.raises(JinbiaoError) as refused:
         read_annotations_any(DATA / "snapshot.json", documents(), "label-studio")
     assert str(refused.value).startswith(f"{DATA / 'snapshot.json'}: document doc-a: its 3 annotators differ (")
-    assert "or read one annotator's annotations (take='EMAIL', one of: " in str(refused.value)
+    assert str(refused.value).endswith(
+        f"adjudicate them, or read one annotator's annotations (take=NAME, one of: admin@jinbiao.local, {ANN1}, {ANN2})"
+    )
+    assert "`jinbiao adjudicate`" in describe(refused.value)
     mine = read_annotations_any(DATA / "snapshot.json", documents(), "label-studio", take=ANN1)
     assert sorted(mine.documents) == ["doc-a", "doc-b"] and mine.meta["label_studio"] == f"the annotations of {ANN1}"
     assert [s.text for s in mine.spans("doc-a")] == ["北京", "上海", "深圳市人民政府"]
@@ -80,9 +84,7 @@ def test_a_problem_in_the_export_is_an_error_naming_file_task_and_annotation(tmp
     with pytest.raises(JinbiaoError) as refused:
         read_annotations_any(path, documents(), "label-studio", take=ANN1)
     assert str(refused.value).startswith(f"{path}: task 3 (document doc-a), annotation 6 by {ANN1}, region range1: ")
-    assert str(refused.value).endswith(
-        f"(and 3 more problem(s): `jinbiao pull --from-file {path} -o DIR` lists them all)"
-    )
+    assert str(refused.value).endswith("(and 3 more problem(s), which a pull of the file lists)")
 
 
 def test_tasks_without_a_document_id_are_matched_by_their_text(tmp_path) -> None:

@@ -33,7 +33,7 @@ from jinbiao.annotate.labelstudio.pull import download_snapshot  # noqa: E402
 from jinbiao.annotate.labelstudio.tasks import build_tasks  # noqa: E402
 from jinbiao.gold import AnnotationSet, Document  # noqa: E402
 
-# The two documents of the recordings (tests/test_ls_export.py holds the same texts).
+# The two documents of the recordings (tests/annotate/labelstudio/test_ls_export.py holds the same texts).
 TEXT_A = "𠮷野家在北京开店。\r\n上海的𠮷田先生说：“好。”\r\n2020年5月9日，深圳市人民政府发布通知。"
 TEXT_B = "香港特别行政区政府今天宣布，3月1日起恢复通关。"
 
