@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.jinbiao-installed
 
-.PHONY: run test lint bench clean setup
+.PHONY: run test unit lint bench clean setup
 
 setup: $(STAMP)
 
@@ -28,6 +28,10 @@ test: $(STAMP)
 	@bash scripts/ensure_system_deps.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+## make unit: the quick unit suite (no server, no browser, no killed processes)
+unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not integration and not slow" --ignore=tests/integration
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -239,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if own:
             server.stop(root)
+            shutil.rmtree(root, ignore_errors=True)
     return 0
 
 

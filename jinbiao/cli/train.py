@@ -23,7 +23,7 @@ from functools import partial
 from jinbiao.baselines.crf_model import DEFAULT_GOLD_DIR, DEFAULT_NAME_SENTENCES, DEFAULT_OUTSIDE, DEFAULT_PARAMS
 from jinbiao.baselines.crf_tags import DEFAULT_SCHEME, SCHEMES
 
-from .common import non_negative_float, non_negative_int
+from .common import check_output_dir, non_negative_float, non_negative_int
 
 
 def _groups(value: str) -> tuple[str, ...]:
@@ -62,6 +62,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         meta = CRFExtractor.load(model_dir, gold_dir=args.gold).meta
         print(f"{model_dir}: current ({meta.summary() if meta else ''})")
         return 0
+    check_output_dir(model_dir, overwrite=True)  # a gold directory or an unwritable one is refused before training
     params = {name: getattr(args, name) for name in DEFAULT_PARAMS if getattr(args, name) is not None}
     features = FeatureConfig(args.features) if args.features else None
     result = train_crf(args.gold, model_dir, features=features, scheme=args.scheme, params=params, outside=args.outside)

@@ -178,6 +178,7 @@ def msra_files():
     return msra.msra_data_path(), _msra_file(MSRA_TEST_FILE)
 
 
+@pytest.mark.slow  # reads the MSRA corpus or trains the ensemble's CRF
 def test_the_committed_tagger_was_trained_on_exactly_the_documented_sentences(msra_files):
     train_path, _ = msra_files
     meta = name_tagger().meta
@@ -186,6 +187,7 @@ def test_the_committed_tagger_was_trained_on_exactly_the_documented_sentences(ms
     assert texts_digest(text for text, _ in chosen) == meta.training_digest
 
 
+@pytest.mark.slow  # reads the MSRA corpus or trains the ensemble's CRF
 def test_no_benchmark_sentence_reaches_training(msra_files):
     """Training reads the MSRA training file only; the benchmark's MSRA test documents share no
     sentence with anything trained on (name tagger, the CRF's outside sentences, calibration's

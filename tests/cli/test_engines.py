@@ -18,6 +18,8 @@ from jinbiao.gold.io import annotation_set_jsonl
 from jinbiao.gold.paths import ARTICLES_DIR
 from jinbiao.prelabel import run_extractor, tasks_json, write_predictions, write_tasks
 
+pytestmark = pytest.mark.slow  # processes killed or raced: run by `make test`, not by `make unit`
+
 SMALL_BATCHES = 3000  # characters: the five seed articles make four batches
 
 

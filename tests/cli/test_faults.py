@@ -33,6 +33,8 @@ from cli_helpers import (
 
 from jinbiao.gold.paths import ARTICLES_DIR
 
+pytestmark = pytest.mark.slow  # processes killed or raced: run by `make test`, not by `make unit`
+
 SEEDS = (1, 2, 3, 4, 5, 6)
 WRITE_PHASE_SEEDS = frozenset({2, 4, 6})  # the others: any moment of the run
 

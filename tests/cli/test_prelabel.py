@@ -110,6 +110,7 @@ def fresh_workspace(tmp_path, monkeypatch):
     return tmp_path / "home"
 
 
+@pytest.mark.slow  # reads the MSRA corpus or trains the ensemble's CRF
 def test_prelabel_provides_the_ensembles_model_once_and_says_so(tmp_path, capsys, fresh_workspace):
     argv = ["prelabel", str(ARTICLES_DIR / "000_a6fffb90fc454c54.txt"), "-o", str(tmp_path / "tasks.json"), "-q"]
     argv += ["--config", str(tmp_path / "config.xml")]

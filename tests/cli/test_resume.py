@@ -19,6 +19,8 @@ from jinbiao.gold import JinbiaoError
 from jinbiao.gold.paths import ARTICLES_DIR
 from jinbiao.prelabel import write_predictions, write_tasks
 
+pytestmark = pytest.mark.slow  # processes killed or raced: run by `make test`, not by `make unit`
+
 # Runs `write_tasks` or `write_predictions` in small batches and stops for good once the journal has
 # been flushed twice (two batches of documents finished), leaving `ready` behind: the test then
 # kills the whole process group, workers included.

@@ -18,6 +18,7 @@ def gold_only_training(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(crf_model, "DEFAULT_OUTSIDE", 0)  # the CRF trains on the gold alone: seconds
 
 
+@pytest.mark.slow  # reads the MSRA corpus or trains the ensemble's CRF
 def test_the_default_baseline_is_made_ready_and_predicts_every_document(tmp_path: Path) -> None:
     documents = tiny_documents()
     said: list[str] = []
