@@ -12,6 +12,7 @@ from typing import Any
 from jinbiao.gold import JinbiaoError
 
 from .common import check_output_dir, check_writable, non_negative_int, positive_int, probability, write_output
+from .team import add_project_options, run_agree_project
 
 SCHEME_CHOICES = ("strict", "exact", "partial", "type", "chars", "all")
 FORMAT_CHOICES = ("text", "csv", "json", "markdown")
@@ -93,7 +94,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="agreement between annotation sets",
         description="Pairwise F1 in every scheme, Cohen's kappa and Krippendorff's alpha over characters.",
     )
-    agree.add_argument("sets", nargs="+", metavar="SET", help="two or more annotation files or gold directories")
+    agree.add_argument(
+        "sets", nargs="*", metavar="SET", help="two or more annotation files or gold directories (or --project)"
+    )
     agree.add_argument(
         "--gold", metavar="G", help="the documents the sets annotate (default: the first set, which must carry texts)"
     )
@@ -106,6 +109,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _map_labels_option(agree)
     _common_output(agree)
+    add_project_options(agree)
     agree.set_defaults(handler=run_agree)
 
     errs = subparsers.add_parser(
@@ -269,8 +273,10 @@ def run_score(args: argparse.Namespace) -> int:
 def run_agree(args: argparse.Namespace) -> int:
     from jinbiao.evaluate import agreement, agreement_report, load_predictions, load_reference
 
+    if args.project:
+        return run_agree_project(args)
     if len(args.sets) < 2:
-        raise JinbiaoError("agree needs at least two annotation sets")
+        raise JinbiaoError("agree needs at least two annotation sets, or a team project (--project TITLE)")
     check_writable(args.output)
     label_map = _label_map(args)
     reference, documents = load_reference(args.gold or args.sets[0], label_map=label_map)

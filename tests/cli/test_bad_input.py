@@ -550,7 +550,7 @@ def test_page_chrome_in_a_row_is_removed(capsys, work):
         (["score", "--gold", "nothere", "--pred", "preds.jsonl"], "nothere: no such file or directory"),
         (["score", "--gold", "gold", "--pred", "gold/.jinbiao-gold"], None),
         (["errors", "--gold", "gold", "--pred", "nothere.jsonl"], None),
-        (["agree", "preds.jsonl"], "agree needs at least two annotation sets"),
+        (["agree", "preds.jsonl"], "agree needs at least two annotation sets, or a team project (--project TITLE)"),
         (["compare", "preds.jsonl", "nothere.jsonl", "--gold", "gold"], None),
         (["leaderboard", "--gold", "nothere", "--no-write"], "nothere: no gold here (no such directory)"),
         (["gold", "check", "nothere"], "nothere: no such file or directory; point at a gold directory"),
