@@ -126,6 +126,7 @@ def test_prelabel_provides_the_ensembles_model_once_and_says_so(tmp_path, capsys
     assert json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8")) == [task]
 
 
+@pytest.mark.slow  # trains the ensemble's CRF
 def test_run_writes_every_baseline_default_first(tmp_path, capsys, fresh_workspace):
     article = str(ARTICLES_DIR / "000_a6fffb90fc454c54.txt")
     assert main(["run", article, "-o", str(tmp_path / "out"), "--no-leaderboard", "--no-serve"]) == 0

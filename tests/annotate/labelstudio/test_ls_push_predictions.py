@@ -53,6 +53,7 @@ def test_an_unknown_baseline_fails_before_any_model_is_provided() -> None:
     assert said == []
 
 
+@pytest.mark.slow  # trains the ensemble's CRF
 def test_push_predicts_batch_by_batch_with_the_default_baseline_ready_before_anything_is_sent() -> None:
     from jinbiao.annotate.labelstudio.push import plan_push
     from jinbiao.cli.studio import baseline_predictor
