@@ -262,6 +262,18 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_transfer_options(parser: argparse.ArgumentParser) -> None:
+    """`--batch-size`, `-q` and the connection options of every command that sends tasks to Label Studio."""
+    parser.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=DEFAULT_BATCH_SIZE,
+        help=f"tasks per request (default {DEFAULT_BATCH_SIZE})",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _connection_options(parser)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     studio = subparsers.add_parser("studio", help="run this project's local Label Studio server")
     actions = studio.add_subparsers(dest="studio_command", metavar="ACTION")
@@ -339,14 +351,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     push.add_argument("--new-version", action="store_true", help="add changed documents as new tasks")
     push.add_argument("--force", action="store_true", help="replace a labeling config even if it drops labels in use")
-    push.add_argument(
-        "--batch-size",
-        type=positive_int,
-        default=DEFAULT_BATCH_SIZE,
-        help=f"tasks per request (default {DEFAULT_BATCH_SIZE})",
-    )
-    push.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    _connection_options(push)
+    add_transfer_options(push)
     push.set_defaults(handler=cmd_push)
 
     pull = subparsers.add_parser(

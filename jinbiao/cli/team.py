@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinbiao.annotate.labelstudio.push import DEFAULT_BATCH_SIZE
 from jinbiao.gold import JinbiaoError
 from jinbiao.team import datasheet_markdown, team_agreement, team_agreement_html, team_agreement_text
 
@@ -172,6 +171,8 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
 def register(subparsers: argparse._SubParsersAction) -> None:
     from jinbiao.baselines import DEFAULT_BASELINE
 
+    from .studio import add_transfer_options
+
     team = subparsers.add_parser("team", help="a team of annotators in Label Studio: create, agree")
     actions = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)
 
@@ -204,14 +205,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.add_argument("--no-baseline", action="store_true", help="no pre-annotation (the unbiased agreement figure)")
     create.add_argument("--predictions", nargs="+", metavar="FILE", help="pre-annotate with these annotation files")
     create.add_argument("--guideline", metavar="FILE", help="the guideline in Markdown (default: gold/GUIDELINES.md)")
-    create.add_argument(
-        "--batch-size",
-        type=positive_int,
-        default=DEFAULT_BATCH_SIZE,
-        help=f"tasks per request (default {DEFAULT_BATCH_SIZE})",
-    )
-    create.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    _connection_options(create)
+    add_transfer_options(create)
     create.set_defaults(handler=cmd_team_create)
 
     agree = actions.add_parser(
@@ -243,14 +237,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     adjudicate.add_argument(
         "--guideline", metavar="FILE", help="the guideline in Markdown (default: gold/GUIDELINES.md)"
     )
-    adjudicate.add_argument(
-        "--batch-size",
-        type=positive_int,
-        default=DEFAULT_BATCH_SIZE,
-        help=f"tasks per request (default {DEFAULT_BATCH_SIZE})",
-    )
-    adjudicate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    _connection_options(adjudicate)
+    add_transfer_options(adjudicate)
     adjudicate.set_defaults(handler=cmd_adjudicate)
 
     datasheet = subparsers.add_parser(
