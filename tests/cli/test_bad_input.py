@@ -5,8 +5,6 @@ directory exactly as it was (every byte, every name, hidden ones too).
 The cases run in-process (`jinbiao.cli.main`) in a copy of a user's directory (`work`): the seed
 articles in arts/, a copy of the gold in gold/ (marked as gold), the rules baseline's predictions
 in preds.jsonl, mention lists in mentions/ and a recorded Label Studio snapshot in export.json.
-A case that fails because of a file this suite's owner does not own is marked xfail, naming
-that file and the fix.
 """
 
 from __future__ import annotations
