@@ -8,18 +8,15 @@ which doccano imports for sequence labelling. Lost: scores.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
-from ..annotation_set import AnnotationSet
-from ..atomic import atomic_write_text
 from ..document import Document
-from .common import jsonl, validation_error
+from ..span import Span
+from .common import validation_error
 from .mapping import AnnotationBuilder, DocumentRecord, SpanRecord, record_doc_id
 from .reading import expect_dict, expect_list, json_reader, text_of
-from .writing import spans_to_write
+from .writing import jsonl_writer
 
 
 def _spans(record: dict[str, Any], where: str) -> list[SpanRecord]:
@@ -56,15 +53,11 @@ read_doccano = json_reader(
 )
 
 
-def write_doccano(
-    annotation_set: AnnotationSet,
-    documents: Iterable[Document],
-    path: str | os.PathLike[str],
-    *,
-    overwrite: bool = False,
-) -> Path:
-    records = [
-        {"doc_id": document.id, "text": document.text, "label": [[s.start, s.end, s.label] for s in spans]}
-        for document, spans in spans_to_write(annotation_set, documents, file=str(path))
-    ]
-    return atomic_write_text(path, jsonl(records), overwrite=overwrite)
+def _record(document: Document, spans: list[Span]) -> dict[str, Any]:
+    return {"doc_id": document.id, "text": document.text, "label": [[s.start, s.end, s.label] for s in spans]}
+
+
+write_doccano = jsonl_writer(
+    _record,
+    "doccano JSONL: one document a line, ``label`` as ``[start, end, label]`` lists.",
+)

@@ -18,21 +18,19 @@ Written: JSONL ``{"id", "text", "entities": [{"entity_group", "start", "end", "w
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from ..annotation_set import AnnotationSet
-from ..atomic import atomic_write_text
 from ..document import Document
 from ..errors import JinbiaoError
 from ..schema import LABEL_SET
-from .common import as_offset, jsonl, validation_error
+from ..span import Span
+from .common import as_offset, validation_error
 from .mapping import AnnotationBuilder, DocumentRecord, SpanRecord, record_doc_id
 from .reading import expect_dict, expect_list, json_reader, text_of
 from .tags import PREFIXES, decode_tags
-from .writing import spans_to_write
+from .writing import jsonl_writer
 
 ENTITY_KEYS = ("entities", "predictions", "output")
 
@@ -197,25 +195,16 @@ def pipeline_annotations(
     return builder.finish(allow_empty=True)
 
 
-def write_hf_pipeline(
-    annotation_set: AnnotationSet,
-    documents: Iterable[Document],
-    path: str | os.PathLike[str],
-    *,
-    overwrite: bool = False,
-) -> Path:
-    records = []
-    for document, spans in spans_to_write(annotation_set, documents, file=str(path)):
-        entities = []
-        for span in spans:
-            entity: dict[str, Any] = {
-                "entity_group": span.label,
-                "start": span.start,
-                "end": span.end,
-                "word": span.text,
-            }
-            if span.score is not None:
-                entity["score"] = round(span.score, 6)
-            entities.append(entity)
-        records.append({"id": document.id, "text": document.text, "entities": entities})
-    return atomic_write_text(path, jsonl(records), overwrite=overwrite)
+def _record(document: Document, spans: list[Span]) -> dict[str, Any]:
+    entities = []
+    for span in spans:
+        entity: dict[str, Any] = {"entity_group": span.label, "start": span.start, "end": span.end, "word": span.text}
+        if span.score is not None:
+            entity["score"] = round(span.score, 6)
+        entities.append(entity)
+    return {"id": document.id, "text": document.text, "entities": entities}
+
+
+write_hf_pipeline = jsonl_writer(
+    _record, "Pipeline output: one document a line, ``entities`` as the pipeline gives them (``aggregation_strategy``)."
+)

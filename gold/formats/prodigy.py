@@ -8,18 +8,15 @@ no ``tokens`` are written (recipes that need them tokenize the text themselves).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
-from ..annotation_set import AnnotationSet
-from ..atomic import atomic_write_text
 from ..document import Document
-from .common import jsonl, validation_error
+from ..span import Span
+from .common import validation_error
 from .mapping import AnnotationBuilder, DocumentRecord, SpanRecord, record_doc_id
 from .reading import expect_dict, expect_list, json_reader, text_of
-from .writing import spans_to_write
+from .writing import jsonl_writer
 
 SKIPPED_ANSWERS = ("reject", "ignore")
 
@@ -43,19 +40,15 @@ read_prodigy = json_reader(
 )
 
 
-def write_prodigy(
-    annotation_set: AnnotationSet,
-    documents: Iterable[Document],
-    path: str | os.PathLike[str],
-    *,
-    overwrite: bool = False,
-) -> Path:
-    records = [
-        {
-            "text": document.text,
-            "meta": {"doc_id": document.id},
-            "spans": [{"start": s.start, "end": s.end, "label": s.label} for s in spans],
-        }
-        for document, spans in spans_to_write(annotation_set, documents, file=str(path))
-    ]
-    return atomic_write_text(path, jsonl(records), overwrite=overwrite)
+def _record(document: Document, spans: list[Span]) -> dict[str, Any]:
+    return {
+        "text": document.text,
+        "meta": {"doc_id": document.id},
+        "spans": [{"start": s.start, "end": s.end, "label": s.label} for s in spans],
+    }
+
+
+write_prodigy = jsonl_writer(
+    _record,
+    "Prodigy JSONL: one document a line, its id in ``meta.doc_id``.",
+)

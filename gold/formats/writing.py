@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
 
 from ..annotation_set import AnnotationSet
+from ..atomic import atomic_write_text
 from ..document import Document
 from ..errors import JinbiaoError, ValidationError
 from ..span import Span, sort_spans
 from ..validate import span_problems
+from .common import jsonl
 from .mapping import ReferenceDocuments
 
 
@@ -73,3 +78,22 @@ def spans_to_write(
                 )
         result.append((document, spans))
     return result
+
+
+def jsonl_writer(record: Callable[[Document, list[Span]], dict[str, Any]], doc: str) -> Callable[..., Path]:
+    """The writer of a JSONL format: one `record(document, spans)` a line, checked, written atomically."""
+
+    def write(
+        annotation_set: AnnotationSet,
+        documents: Iterable[Document],
+        path: str | os.PathLike[str],
+        *,
+        overwrite: bool = False,
+    ) -> Path:
+        pairs = spans_to_write(annotation_set, documents, file=str(path))
+        return atomic_write_text(
+            path, jsonl([record(document, spans) for document, spans in pairs]), overwrite=overwrite
+        )
+
+    write.__doc__ = doc
+    return write
