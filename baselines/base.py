@@ -33,9 +33,21 @@ class Extractor(ABC):
     def origin(self) -> str:
         return f"{self.name}@{self.version}"
 
+    @property
+    def trained_on(self) -> tuple[str, ...] | None:
+        """The documents its model was trained on (None: no model), so that scoring it on them is refused."""
+        return None
+
+    def empty_set(self) -> AnnotationSet:
+        """An annotation set that names this extractor (and the documents its model was trained on)."""
+        result = AnnotationSet(name=self.name, kind="baseline", version=self.version)
+        if self.trained_on is not None:
+            result.meta["trained_on"] = list(self.trained_on)
+        return result
+
     def annotate(self, documents: Iterable[Document]) -> AnnotationSet:
         """Run over `documents` and collect an annotation set that names this extractor."""
-        result = AnnotationSet(name=self.name, kind="baseline", version=self.version)
+        result = self.empty_set()
         for document in documents:
             result.add_document(document, self.extract(document))
         return result

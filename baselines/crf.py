@@ -120,6 +120,10 @@ class CRFExtractor(Extractor):
         return self.features or DEFAULT_FEATURES
 
     @property
+    def trained_on(self) -> tuple[str, ...] | None:
+        return tuple(self.meta.documents) if self.meta is not None else None
+
+    @property
     def is_trained(self) -> bool:
         return self._tagger is not None
 

@@ -207,6 +207,10 @@ class EnsembleExtractor(Extractor):
         """Whether `extract` can run: the CRF has a model, or the ensemble falls back without one."""
         return self.crf.is_trained or self.fallback
 
+    @property
+    def trained_on(self) -> tuple[str, ...] | None:
+        return None if self.fallback else self.crf.trained_on
+
     def use_fallback(self) -> EnsembleExtractor:
         """Extract with every member but the gold CRF (no CRF model to be had)."""
         self.fallback = True

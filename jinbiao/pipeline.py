@@ -114,7 +114,7 @@ def run_baselines(
         except ModelError as error:
             result.skipped[extractor.name] = error
     outputs = [(out / "tasks.json", TasksJson())]
-    outputs += [(result.predictions_path(e.name), PredictionsJsonl(i)) for i, e in enumerate(ready)]
+    outputs += [(result.predictions_path(e.name), PredictionsJsonl(i, e.trained_on)) for i, e in enumerate(ready)]
     result.report = stream_extraction(
         corpus,
         ready,

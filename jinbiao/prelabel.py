@@ -67,7 +67,7 @@ class ExtractionRun:
 
 def run_extractor(extractor: Extractor, documents: Sequence[Document], *, show_progress: bool = False) -> ExtractionRun:
     """Run one (ready) extractor over `documents`, checking its output against the contract."""
-    result = AnnotationSet(name=extractor.name, kind="baseline", version=extractor.version)
+    result = extractor.empty_set()
     started = time.perf_counter()
     for document in progress(documents, extractor.name, enabled=show_progress):
         spans = extractor.extract(document)
@@ -131,13 +131,17 @@ class PredictionsJsonl:
     document."""
 
     extractor: int  # its position among the job's extractors
+    trained_on: tuple[str, ...] | None = None  # its model's training documents, read in the parent
     start: str = ""
     separator: str = ""
     end: str = ""
     empty: str = ""
 
     def render(self, document: Document, sets: Sequence[AnnotationSet]) -> str:
-        return annotation_set_jsonl(sets[self.extractor])
+        annotation_set = sets[self.extractor]
+        if self.trained_on is not None:
+            annotation_set.meta["trained_on"] = list(self.trained_on)
+        return annotation_set_jsonl(annotation_set)
 
 
 @dataclass(frozen=True)
@@ -380,7 +384,7 @@ def write_predictions(
     return stream_extraction(
         corpus,
         extractors,
-        [(output, PredictionsJsonl(0))],
+        [(output, PredictionsJsonl(0, extractors[0].trained_on))],
         engine=runner,
         resume=resume,
         show_progress=show_progress,

@@ -122,11 +122,11 @@ def test_the_ensemble_is_cross_validated_like_the_crf():
 
     class Spy(EnsembleExtractor):
         def fit(self, docs, gold):
-            self.trained_on = sorted(d.id for d in docs)
+            self.fold = sorted(d.id for d in docs)
             return super().fit(docs, gold)
 
         def extract(self, document):
-            seen.append((document.id, self.trained_on))
+            seen.append((document.id, self.fold))
             return super().extract(document)
 
     cross_validated(

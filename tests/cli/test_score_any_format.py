@@ -141,3 +141,17 @@ def test_the_leaderboard_ranks_prediction_files_and_cautions_about_few_documents
     assert sorted(p.name for p in (files / "board").iterdir())[0] == "leaderboard.csv"
     code, out, err = run(capsys, "leaderboard", "--gold", files / "gold", "--no-baselines", "--system", "nameonly")
     assert code == 2 and "--system takes NAME=PATH, not 'nameonly'" in err
+
+
+@pytest.mark.slow  # trains the CRF on the shipped gold
+def test_scoring_a_learned_baseline_on_its_own_training_gold_is_refused(tmp_path, capsys):
+    from jinbiao.gold.paths import ARTICLES_DIR, DOCUMENTS_DIR
+
+    predictions = tmp_path / "crf.jsonl"
+    code, _, err = run(capsys, "extract", ARTICLES_DIR, "--baseline", "crf", "-q", "-o", predictions)
+    assert code == 0, err
+    trained_on = json.loads(predictions.read_text(encoding="utf-8").splitlines()[0])["annotator"]["trained_on"]
+    assert len(trained_on) == 5
+    code, out, err = run(capsys, "score", "--gold", DOCUMENTS_DIR, "--pred", predictions)
+    assert code == 2 and out == ""
+    assert "trained on 5 of the 5 gold documents scored" in err and "--allow-training-documents" in err
