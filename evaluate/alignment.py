@@ -154,6 +154,7 @@ class Alignment:
     pred_name: str = "predictions"
     _chars: dict[str, np.ndarray] | None = field(default=None, repr=False)
     _paragraphs: tuple[np.ndarray, list[tuple[str, int, int]]] | None = field(default=None, repr=False)
+    _first_paragraph: np.ndarray | None = field(default=None, repr=False)  # of each document
 
     # ------------------------------------------------------------------------------- counts
 
@@ -209,7 +210,9 @@ class Alignment:
         if self._paragraphs is None:
             starts: list[int] = []
             spans: list[tuple[str, int, int]] = []
+            first: list[int] = []
             for index, doc_id in enumerate(self.doc_ids):
+                first.append(len(starts))
                 base = int(self.base[index])
                 text = self.texts.get(doc_id)
                 if text is None:
@@ -226,7 +229,15 @@ class Alignment:
                     starts.append(base)
                     spans.append((doc_id, 0, len(text)))
             self._paragraphs = (np.array(starts, dtype=np.int64), spans)
+            self._first_paragraph = np.array(first, dtype=np.int64)
         return self._paragraphs
+
+    def paragraph_of(self, gstart: np.ndarray, doc: np.ndarray) -> np.ndarray:
+        """The paragraph each global position is in: the one its line starts, else (before its
+        document's first paragraph, in a blank line) the nearest one before it in the same document."""
+        starts, _ = self.paragraphs()
+        assert self._first_paragraph is not None
+        return np.maximum(np.searchsorted(starts, gstart, side="right") - 1, self._first_paragraph[doc])
 
     def unit_index(self, units: str | np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
         """The unit of every gold span and every prediction, and the number of units."""
@@ -236,20 +247,20 @@ class Alignment:
         if units == "document":
             return self.gold.doc, self.pred.doc, self.n_docs
         if units == "paragraph":
-            starts, spans = self.paragraphs()
             # A span belongs to the paragraph its first character is in.
-            gold = np.maximum(np.searchsorted(starts, self.gold.gstart, side="right") - 1, 0)
-            pred = np.maximum(np.searchsorted(starts, self.pred.gstart, side="right") - 1, 0)
-            return gold, pred, len(spans)
+            gold = self.paragraph_of(self.gold.gstart, self.gold.doc)
+            pred = self.paragraph_of(self.pred.gstart, self.pred.doc)
+            return gold, pred, len(self.paragraphs()[1])
         raise ValueError(f"units must be 'document', 'paragraph' or an array, not {units!r}")
 
     def _char_units(self, units: str, seg: dict[str, np.ndarray]):
+        bases = self.base
         if units == "document":
-            bases = self.base
             return (lambda gstart: np.searchsorted(bases, gstart, side="right") - 1), self.n_docs
         if units == "paragraph":
-            starts, spans = self.paragraphs()
-            return (lambda gstart: np.maximum(np.searchsorted(starts, gstart, side="right") - 1, 0)), len(spans)
+            n_paragraphs = len(self.paragraphs()[1])
+            doc_of = lambda gstart: np.searchsorted(bases, gstart, side="right") - 1  # noqa: E731
+            return (lambda gstart: self.paragraph_of(gstart, doc_of(gstart))), n_paragraphs
         raise ValueError(f"units must be 'document' or 'paragraph', not {units!r}")
 
 
@@ -302,6 +313,7 @@ def align(
     allowed_labels: Collection[str] | None = LABEL_SET,
     check: bool = True,
     pred_file: str | None = None,
+    warn_missing: bool = True,
 ) -> Alignment:
     """Match `pred` against `gold` in every scheme.
 
@@ -310,6 +322,7 @@ def align(
     `MissingDocumentsWarning`). With `check`, predictions for unknown documents, a text hash that
     differs from the gold's, a span whose text does not match, and labels outside
     `allowed_labels` (default: the schema; None accepts any) raise `ValidationError`.
+    `warn_missing` False leaves the warning about documents without predictions to the caller.
 
     >>> from jinbiao.gold import Span
     >>> gold = {"d1": [Span(0, 2, "PERSON", "李刚"), Span(3, 5, "GPE", "北京")]}
@@ -332,7 +345,7 @@ def align(
                             doc_id=doc.doc_id,
                             span=span,
                         )
-        missing = check_against_gold(gold_set, pred_set, file=pred_file, labels=allowed)
+        missing = check_against_gold(gold_set, pred_set, file=pred_file, labels=allowed, warn_missing=warn_missing)
     else:
         missing = sorted(set(gold_set.documents) - set(pred_set.documents))
     doc_ids = sorted(gold_set.documents)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
@@ -172,18 +172,24 @@ def check_not_training_data(gold: AnnotationSet, pred: AnnotationSet, *, allow: 
     Refused unless `allow`; with `allow` the overlap is warned about (the score is a training-set
     score, not an estimate of accuracy on new text).
     """
-    trained = set(pred.meta.get("trained_on") or ())
-    overlap = sorted(trained & set(gold.documents))
+    return refuse_training_documents(pred.meta.get("trained_on") or (), gold.documents, name=pred.name, allow=allow)
+
+
+def refuse_training_documents(
+    trained_on: Iterable[str], scored: Collection[str], *, name: str, allow: bool = False
+) -> list[str]:
+    """`check_not_training_data` given the ids a model was trained on and the gold ids scored."""
+    overlap = sorted(set(trained_on) & set(scored))
     if not overlap:
         return []
     shown = ", ".join(overlap[:3]) + (f" and {len(overlap) - 3} more" if len(overlap) > 3 else "")
     problem = (
-        f"{pred.name}: the model that made these predictions was trained on {len(overlap)} of the "
-        f"{len(gold.documents)} gold documents scored ({shown}); its score there is a training-set score"
+        f"{name}: the model that made these predictions was trained on {len(overlap)} of the "
+        f"{len(scored)} gold documents scored ({shown}); its score there is a training-set score"
     )
     if not allow:
         raise TrainingDocumentsError(problem, remedy=Remedy.SCORE_TRAINING_DATA)
-    warnings.warn(problem, TrainingDocumentsWarning, stacklevel=2)
+    warnings.warn(problem, TrainingDocumentsWarning, stacklevel=3)
     return overlap
 
 

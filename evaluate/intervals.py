@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from jinbiao.gold import JinbiaoError
@@ -35,21 +37,48 @@ def check_confidence(confidence: float) -> float:
     return confidence
 
 
-def resample_weights(n_units: int, n_resamples: int, seed: int | None = 0) -> np.ndarray:
-    """How often each unit is drawn in each resample: shape (n_resamples, n_units), rows sum to n_units."""
+def _check_resamples(n_resamples: int) -> None:
     if n_resamples < 1:
         raise JinbiaoError(f"n_resamples must be at least 1, not {n_resamples}")
+
+
+def _weight_blocks(n_units: int, n_resamples: int, seed: int | None) -> Iterator[np.ndarray]:
+    """The rows of `resample_weights` a block at a time (about 8 MB each, whatever the corpus):
+    the same draws from the same generator, so the rows are the same."""
+    _check_resamples(n_resamples)
     rng = np.random.default_rng(seed)
     if n_units == 0:
-        return np.zeros((n_resamples, 0), dtype=np.int64)
-    return rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_resamples)
+        yield np.zeros((n_resamples, 0), dtype=np.int64)
+        return
+    rows = max(1, min(n_resamples, 2**20 // n_units))
+    probabilities = np.full(n_units, 1.0 / n_units)
+    for done in range(0, n_resamples, rows):
+        yield rng.multinomial(n_units, probabilities, size=min(rows, n_resamples - done))
+
+
+def resample_weights(n_units: int, n_resamples: int, seed: int | None = 0) -> np.ndarray:
+    """How often each unit is drawn in each resample: shape (n_resamples, n_units), rows sum to n_units."""
+    return np.concatenate(list(_weight_blocks(n_units, n_resamples, seed)))
 
 
 def bootstrap_counts(counts: np.ndarray, n_resamples: int = 1000, seed: int | None = 0) -> np.ndarray:
     """Counts of shape (units, ...) summed over `n_resamples` bootstrap samples of the units."""
-    weights = resample_weights(counts.shape[0], n_resamples, seed)
     flat = counts.reshape(counts.shape[0], int(np.prod(counts.shape[1:]))).astype(np.float64)
-    return (weights.astype(np.float64) @ flat).reshape(n_resamples, *counts.shape[1:])
+    blocks = [weights.astype(np.float64) @ flat for weights in _weight_blocks(counts.shape[0], n_resamples, seed)]
+    return np.concatenate(blocks).reshape(n_resamples, *counts.shape[1:])
+
+
+def bootstrap_mean(values: np.ndarray, n_resamples: int = 1000, seed: int | None = 0) -> np.ndarray:
+    """The mean of per-unit `values` (NaN left out) in each of the bootstrap samples that
+    `bootstrap_counts` draws with the same seed: shape (n_resamples,)."""
+    valid = ~np.isnan(values)
+    kept = values[valid]
+    means = []
+    for weights in _weight_blocks(len(values), n_resamples, seed):
+        chosen = weights[:, valid].astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means.append((chosen @ kept) / chosen.sum(axis=1))
+    return np.concatenate(means)
 
 
 def percentile_interval(samples: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

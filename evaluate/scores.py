@@ -11,13 +11,14 @@ import pandas as pd
 from jinbiao.gold import LABEL_SET, JinbiaoError
 
 from .alignment import Alignment, align
+from .counting import UNITS, CorpusCounts, count_alignment
 from .inputs import SpansLike
 from .intervals import (
     bootstrap_counts,
+    bootstrap_mean,
     check_confidence,
     few_units_caution,
     percentile_interval,
-    resample_weights,
 )
 from .metrics import (
     AVERAGES,
@@ -26,9 +27,7 @@ from .metrics import (
     check_zero_division,
     label_metrics,
     prf,
-    scheme_counts,
     select_labels,
-    unit_count,
 )
 from .schemes import SCHEMES
 
@@ -72,7 +71,7 @@ def _frame(
 
 
 def score(
-    gold: SpansLike | Alignment,
+    gold: SpansLike | Alignment | CorpusCounts,
     pred: SpansLike | None = None,
     *,
     scheme: str | Sequence[str] = "all",
@@ -88,6 +87,8 @@ def score(
 ) -> pd.DataFrame:
     """Counts and precision / recall / F1 as a tidy DataFrame, one row per scheme and key.
 
+    `gold` and `pred` are annotation sets (or ``{doc_id: [Span, ...]}``); or `gold` is an
+    `Alignment`, or the `CorpusCounts` of a corpus counted batch by batch (`score_files`).
     `by`: None (one overall row per scheme), "label" (each label, then micro / macro / weighted
     averages) or "document" (each document, then micro / macro averages over documents).
     `labels` fixes the labels reported and averaged (default: those in gold or predictions).
@@ -104,16 +105,56 @@ def score(
      exact        2          0 1.0
     """
     schemes = all_schemes(scheme)
-    alignment = as_alignment(
-        gold, pred, schemes=[s for s in SCHEMES if s in schemes] or ["strict"], allowed_labels=allowed_labels
-    )
     zd = check_zero_division(zero_division)
     if ci:
         check_confidence(confidence)
     if by not in (None, "label", "document"):
         raise JinbiaoError(f"by must be 'label' or 'document', not {by!r}")
-    names = list(labels) if labels is not None else alignment.labels
-    unknown = [label for label in names if label not in alignment.labels and label not in LABEL_SET]
+    if units not in UNITS:
+        raise ValueError(f"units must be 'document' or 'paragraph', not {units!r}")
+    needed = ["document", units] if ci else ["document"]
+    if isinstance(gold, CorpusCounts):
+        if pred is not None:
+            raise TypeError("pass either counts or gold and predictions, not both")
+        counted = gold
+    else:
+        alignment = as_alignment(
+            gold, pred, schemes=[s for s in SCHEMES if s in schemes] or ["strict"], allowed_labels=allowed_labels
+        )
+        counted = count_alignment(alignment, schemes, needed)
+    return score_counts(
+        counted,
+        schemes=schemes,
+        by=by,
+        labels=labels,
+        zero_division=zd,
+        ci=ci,
+        units=units,
+        n_resamples=n_resamples,
+        confidence=confidence,
+        seed=seed,
+    )
+
+
+def score_counts(
+    counted: CorpusCounts,
+    *,
+    schemes: Sequence[str],
+    by: str | None,
+    labels: Sequence[str] | None,
+    zero_division: float,
+    ci: bool,
+    units: str,
+    n_resamples: int,
+    confidence: float,
+    seed: int | None,
+) -> pd.DataFrame:
+    """The table of `score` from counts alone (checked arguments)."""
+    zd = zero_division
+    if counted.summed and (ci or by == "document"):
+        raise ValueError("these counts were summed over documents: count per document for intervals or rows")
+    names = list(labels) if labels is not None else counted.labels
+    unknown = [label for label in names if label not in counted.labels and label not in LABEL_SET]
     if unknown:
         raise JinbiaoError(
             f"labels {', '.join(map(repr, unknown))} are neither in the schema nor in the spans scored; "
@@ -121,9 +162,9 @@ def score(
         )
     frames = []
     for name in schemes:
-        counts = select_labels(alignment, scheme_counts(alignment, name, "document"), labels)  # (D, L, 8)
+        counts = select_labels(counted, counted.scheme_counts(name, "document"), labels)  # (D, L, 8)
         if by == "document":
-            frames.append(_by_document(alignment, name, counts, labels, zd, ci, units, n_resamples, confidence, seed))
+            frames.append(_by_document(counted, name, counts, labels, zd, ci, units, n_resamples, confidence, seed))
             continue
         total = counts.sum(axis=0)
         metrics = label_metrics(total, zd)
@@ -131,9 +172,7 @@ def score(
         intervals = None
         if ci:
             per_unit = (
-                counts
-                if units == "document"
-                else select_labels(alignment, scheme_counts(alignment, name, units), labels)
+                counts if units == "document" else select_labels(counted, counted.scheme_counts(name, units), labels)
             )
             samples = label_metrics(bootstrap_counts(per_unit, n_resamples, seed), zd)
             intervals = {m: percentile_interval(s, confidence) for m, s in zip(METRICS, samples, strict=False)}
@@ -154,8 +193,7 @@ def score(
             )
     table = pd.concat(frames, ignore_index=True)
     if ci:
-        n_units = len(alignment.doc_ids) if units == "document" else unit_count(alignment, units)
-        caution = few_units_caution(n_units, units)
+        caution = few_units_caution(counted.unit_count(units), units)
         if caution:
             table["caution"] = caution
             table.attrs["caution"] = caution
@@ -163,7 +201,7 @@ def score(
 
 
 def _by_document(
-    alignment: Alignment,
+    counted: CorpusCounts,
     scheme: str,
     counts: np.ndarray,
     labels: Sequence[str] | None,
@@ -184,18 +222,15 @@ def _by_document(
     table_counts = np.concatenate([per_doc, np.repeat(per_doc.sum(axis=0, keepdims=True), 2, axis=0)])
     intervals = None
     if ci:
-        n = len(alignment.doc_ids)
-        weights = resample_weights(n, n_resamples, seed).astype(np.float64)
+        n = len(counted.doc_ids)
         if units == "document":
-            micro_s = prf(weights @ per_doc, zd)
+            micro_s = prf(bootstrap_counts(per_doc, n_resamples, seed), zd)
         else:
-            per_unit = select_labels(alignment, scheme_counts(alignment, scheme, units), labels).sum(axis=1)
+            per_unit = select_labels(counted, counted.scheme_counts(scheme, units), labels).sum(axis=1)
             micro_s = prf(bootstrap_counts(per_unit, n_resamples, seed), zd)
+        macro_s = [bootstrap_mean(per, n_resamples, seed) for per in doc_metrics]
         intervals = {}
-        for name, mic, per in zip(METRICS, micro_s, doc_metrics, strict=False):
-            valid = ~np.isnan(per)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                mac = (weights[:, valid] @ per[valid]) / weights[:, valid].sum(axis=1)
+        for name, mic, mac in zip(METRICS, micro_s, macro_s, strict=False):
             lo, hi = percentile_interval(np.stack([mic, mac], axis=1), confidence)
             intervals[name] = (np.concatenate([np.full(n, np.nan), lo]), np.concatenate([np.full(n, np.nan), hi]))
-    return _frame(scheme, "document", [*alignment.doc_ids, "micro avg", "macro avg"], table_counts, metrics, intervals)
+    return _frame(scheme, "document", [*counted.doc_ids, "micro avg", "macro avg"], table_counts, metrics, intervals)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -250,43 +250,69 @@ def write_jsonl(path: str | os.PathLike[str], annotation_set: AnnotationSet, *, 
     return atomic_write_text(path, annotation_set_jsonl(annotation_set), overwrite=overwrite)
 
 
+def _text_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The lines of a UTF-8 file with their numbers, read one at a time (split at newlines only)."""
+    try:
+        with open(path, encoding="utf-8", newline="\n") as handle:
+            yield from enumerate(handle, start=1)
+    except UnicodeDecodeError as error:
+        raise ValidationError(f"not UTF-8 ({error.reason} at byte {error.start})", file=str(path)) from None
+    except OSError as error:
+        raise ValidationError(unreadable_reason(path, error), file=str(path)) from None
+
+
+def jsonl_record(line: str, number: int, *, file: str) -> tuple[dict[str, Any], str, dict[str, Any], str | None]:
+    """One JSONL line as (record, doc id, annotator object, text), its shape checked."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValidationError(f"line {number} is not valid JSON: {error.msg}", file=file) from None
+    if not isinstance(record, dict) or "doc_id" not in record or "spans" not in record:
+        raise ValidationError(f"line {number} lacks 'doc_id' or 'spans'", file=file)
+    who = record.get("annotator") or {}
+    text = record.get("text")
+    if not isinstance(who, dict) or not isinstance(text, (str, type(None))):
+        raise ValidationError(f"line {number}: 'annotator' must be an object and 'text' a string", file=file)
+    return record, str(record["doc_id"]), who, text
+
+
+def iter_jsonl(
+    path: str | os.PathLike[str], *, labels: frozenset[str] = LABEL_SET, allow_overlap: bool = False
+) -> Iterator[tuple[dict[str, Any], DocumentAnnotations]]:
+    """The documents of a JSONL annotation file one line at a time, each validated (text-bearing
+    lines against their text), with the line's 'annotator' object; memory stays one line's."""
+    path = Path(path)
+    file = str(path)
+    for number, line in _text_lines(path):
+        if not line.strip():
+            continue
+        record, doc_id, who, text = jsonl_record(line, number, file=file)
+        text_sha256 = record.get("text_sha256") or (sha256_text(text) if text is not None else "")
+        if text is not None and sha256_text(text) != text_sha256:
+            raise ValidationError(f"line {number}: text_sha256 does not match the text", file=file, doc_id=doc_id)
+        spans = _spans_from_records(record["spans"], file=file, doc_id=doc_id)
+        spans = validate_spans(text, spans, labels=labels, allow_overlap=allow_overlap, file=file, doc_id=doc_id)
+        yield who, DocumentAnnotations(doc_id, text_sha256, spans, text)
+
+
 def read_jsonl(
     path: str | os.PathLike[str], *, labels: frozenset[str] = LABEL_SET, allow_overlap: bool = False
 ) -> AnnotationSet:
     """A JSONL annotation file, every line validated (text-bearing lines against their text)."""
     path = Path(path)
     file = str(path)
-    raw_lines = _read_text(path).splitlines()
     annotation_set: AnnotationSet | None = None
-    for number, line in enumerate(raw_lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise ValidationError(f"line {number} is not valid JSON: {error.msg}", file=file) from None
-        if not isinstance(record, dict) or "doc_id" not in record or "spans" not in record:
-            raise ValidationError(f"line {number} lacks 'doc_id' or 'spans'", file=file)
-        doc_id = str(record["doc_id"])
-        who = record.get("annotator") or {}
-        text = record.get("text")
-        if not isinstance(who, dict) or not isinstance(text, (str, type(None))):
-            raise ValidationError(f"line {number}: 'annotator' must be an object and 'text' a string", file=file)
+    for who, document in iter_jsonl(path, labels=labels, allow_overlap=allow_overlap):
         if annotation_set is None:
             annotation_set = AnnotationSet(
                 name=who.get("name") or path.stem, kind=who.get("kind") or "human", version=who.get("version")
             )
             if isinstance(who.get("trained_on"), list):
                 annotation_set.meta["trained_on"] = [str(doc_id) for doc_id in who["trained_on"]]
-        text_sha256 = record.get("text_sha256") or (sha256_text(text) if text is not None else "")
-        if text is not None and sha256_text(text) != text_sha256:
-            raise ValidationError(f"line {number}: text_sha256 does not match the text", file=file, doc_id=doc_id)
-        spans = _spans_from_records(record["spans"], file=file, doc_id=doc_id)
-        spans = validate_spans(text, spans, labels=labels, allow_overlap=allow_overlap, file=file, doc_id=doc_id)
         try:
-            annotation_set.add(DocumentAnnotations(doc_id, text_sha256, spans, text))
+            annotation_set.add(document)
         except ValueError as error:
-            raise ValidationError(str(error), file=file, doc_id=doc_id) from None
+            raise ValidationError(str(error), file=file, doc_id=document.doc_id) from None
     if annotation_set is None:
         raise ValidationError("no documents in this file", file=file)
     return annotation_set

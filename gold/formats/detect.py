@@ -111,6 +111,22 @@ def _sniff_json(text: str) -> str | None:
     return shown[0] if shown else found[0][0] if found else None
 
 
+def head_lines(path: str | os.PathLike[str], count: int) -> str:
+    """The first `count` non-blank lines of a UTF-8 file (a JSONL file's records need no more to be
+    recognised, and a corpus-sized one is not read whole)."""
+    lines: list[str] = []
+    try:
+        with open(path, encoding="utf-8", newline="\n") as handle:
+            for line in handle:
+                if line.strip():
+                    lines.append(line)
+                    if len(lines) >= count:
+                        break
+    except UnicodeDecodeError as error:
+        raise ValidationError(f"not UTF-8 ({error.reason} at byte {error.start})", file=str(path)) from None
+    return "".join(lines)
+
+
 def detect_format(path: str | os.PathLike[str]) -> str:
     """The format name of `path`: a directory of ``.ann`` files is brat, of gold files gold; ``.ann``
     brat, ``.spacy`` spaCy, ``.conll`` / ``.bio`` / ``.bioes`` … CoNLL (the registered endings); JSON
@@ -134,7 +150,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         if suffix in spec.extensions:
             return spec.name
     try:
-        text = read_text_file(path)
+        text = head_lines(path, SNIFFED_LINES) if suffix == ".jsonl" else read_text_file(path)
     except ValidationError:
         raise _undetected(path, "not UTF-8 text") from None
     if not text.strip():

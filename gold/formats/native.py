@@ -25,7 +25,7 @@ def _only_normalized(offsets: str, what: str) -> None:
         raise JinbiaoError(f"{what} count in the normalized text; read them with offsets='normalized'")
 
 
-def _jsonl_records(value: Any, where: str, builder: AnnotationBuilder) -> Iterator[DocumentRecord]:
+def jsonl_records(value: Any, where: str, builder: AnnotationBuilder) -> Iterator[DocumentRecord]:
     record = expect_dict(value, where, "a jinbiao annotation record")
     if "doc_id" not in record or "spans" not in record:
         raise validation_error("lacks 'doc_id' or 'spans'", file=where)
@@ -72,7 +72,7 @@ def read_jinbiao_jsonl(
     result = read_json_format(
         path,
         documents,
-        _jsonl_records,
+        jsonl_records,
         format="jinbiao",
         labels=labels,
         flat=flat,

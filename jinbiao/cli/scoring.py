@@ -249,10 +249,9 @@ def _align(args: argparse.Namespace, command: str, pred_path: str | None = None)
 
 
 def run_score(args: argparse.Namespace) -> int:
-    from jinbiao.evaluate import score, score_report, score_report_html
+    from jinbiao.evaluate import score, score_files, score_report, score_report_html
 
     check_writable(args.output, args.html)
-    alignment = _align(args, "score")
     schemes = "strict" if not args.scheme else "all" if "all" in args.scheme else list(dict.fromkeys(args.scheme))
     options = {
         "units": args.units,
@@ -261,7 +260,26 @@ def run_score(args: argparse.Namespace) -> int:
         "seed": args.seed,
         "zero_division": args.zero_division,
     }
-    table = score(alignment, scheme=schemes, by=args.by, ci=args.ci, **options)
+    if args.html:  # the page shows the documents: the whole corpus is aligned in memory
+        alignment = _align(args, "score")
+        table = score(alignment, scheme=schemes, by=args.by, ci=args.ci, **options)
+    else:
+        table = _with_warnings(
+            "score",
+            lambda: score_files(
+                args.gold,
+                args.pred,
+                format=args.format,
+                offsets=args.offsets,
+                label_map=_label_map(args),
+                extra_documents="ignore" if args.ignore_extra_documents else "error",
+                allow_training_documents=args.allow_training_documents,
+                scheme=schemes,
+                by=args.by,
+                ci=args.ci,
+                **options,
+            ),
+        )
     _emit(score_report(table, by=args.by, ci=args.ci, fmt=args.to, digits=args.digits), args.output)
     if args.html:
         title = f"jinbiao score: {Path(args.pred).name} against {Path(args.gold).name}"
