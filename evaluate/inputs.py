@@ -101,14 +101,20 @@ def check_against_gold(
         if problems:
             raise problems[0]
     missing = sorted(set(gold.documents) - set(pred.documents))
-    if missing and warn_missing:
+    if warn_missing:
+        warn_missing_documents(where, missing, stacklevel=4)
+    return missing
+
+
+def warn_missing_documents(where: str, missing: Sequence[str], *, stacklevel: int = 2) -> None:
+    """Warn that the predictions in `where` lack the gold documents `missing` (if any)."""
+    if missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
         warnings.warn(
             f"{where}: {len(missing)} gold document(s) without predictions, scored as all missed: {shown}",
             MissingDocumentsWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
-    return missing
 
 
 def read_label_map(path: str | Path) -> dict[str, str | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -122,36 +123,30 @@ def score(
             gold, pred, schemes=[s for s in SCHEMES if s in schemes] or ["strict"], allowed_labels=allowed_labels
         )
         counted = count_alignment(alignment, schemes, needed)
-    return score_counts(
-        counted,
-        schemes=schemes,
-        by=by,
-        labels=labels,
-        zero_division=zd,
-        ci=ci,
-        units=units,
-        n_resamples=n_resamples,
-        confidence=confidence,
-        seed=seed,
-    )
+    resampling = Resampling(units, n_resamples, confidence, seed) if ci else None
+    return _table(counted, schemes, by, labels, zd, resampling)
 
 
-def score_counts(
+@dataclass(frozen=True)
+class Resampling:
+    """How `score` draws its bootstrap intervals."""
+
+    units: str
+    n_resamples: int
+    confidence: float
+    seed: int | None
+
+
+def _table(
     counted: CorpusCounts,
-    *,
     schemes: Sequence[str],
     by: str | None,
     labels: Sequence[str] | None,
-    zero_division: float,
-    ci: bool,
-    units: str,
-    n_resamples: int,
-    confidence: float,
-    seed: int | None,
+    zd: float,
+    resampling: Resampling | None,
 ) -> pd.DataFrame:
-    """The table of `score` from counts alone (checked arguments)."""
-    zd = zero_division
-    if counted.summed and (ci or by == "document"):
+    """The table of `score` from counts alone (checked arguments; no intervals without `resampling`)."""
+    if counted.summed and (resampling or by == "document"):
         raise ValueError("these counts were summed over documents: count per document for intervals or rows")
     names = list(labels) if labels is not None else counted.labels
     unknown = [label for label in names if label not in counted.labels and label not in LABEL_SET]
@@ -164,18 +159,21 @@ def score_counts(
     for name in schemes:
         counts = select_labels(counted, counted.scheme_counts(name, "document"), labels)  # (D, L, 8)
         if by == "document":
-            frames.append(_by_document(counted, name, counts, labels, zd, ci, units, n_resamples, confidence, seed))
+            frames.append(_by_document(counted, name, counts, labels, zd, resampling))
             continue
         total = counts.sum(axis=0)
         metrics = label_metrics(total, zd)
         table_counts = np.concatenate([total, np.repeat(total.sum(axis=0, keepdims=True), 3, axis=0)])
         intervals = None
-        if ci:
+        if resampling:
+            units = resampling.units
             per_unit = (
                 counts if units == "document" else select_labels(counted, counted.scheme_counts(name, units), labels)
             )
-            samples = label_metrics(bootstrap_counts(per_unit, n_resamples, seed), zd)
-            intervals = {m: percentile_interval(s, confidence) for m, s in zip(METRICS, samples, strict=False)}
+            samples = label_metrics(bootstrap_counts(per_unit, resampling.n_resamples, resampling.seed), zd)
+            intervals = {
+                m: percentile_interval(s, resampling.confidence) for m, s in zip(METRICS, samples, strict=False)
+            }
         if by == "label":
             frames.append(_frame(name, "label", [*names, *AVERAGES], table_counts, metrics, intervals))
         else:
@@ -192,8 +190,8 @@ def score_counts(
                 )
             )
     table = pd.concat(frames, ignore_index=True)
-    if ci:
-        caution = few_units_caution(counted.unit_count(units), units)
+    if resampling:
+        caution = few_units_caution(counted.unit_count(resampling.units), resampling.units)
         if caution:
             table["caution"] = caution
             table.attrs["caution"] = caution
@@ -206,11 +204,7 @@ def _by_document(
     counts: np.ndarray,
     labels: Sequence[str] | None,
     zd: float,
-    ci: bool,
-    units: str,
-    n_resamples: int,
-    confidence: float,
-    seed: int | None,
+    resampling: Resampling | None,
 ) -> pd.DataFrame:
     per_doc = counts.sum(axis=1)  # (D, 8)
     doc_metrics = prf(per_doc, zd)
@@ -221,16 +215,16 @@ def _by_document(
     metrics = tuple(np.concatenate([m, [mi, ma]]) for m, mi, ma in zip(doc_metrics, micro, macro, strict=False))
     table_counts = np.concatenate([per_doc, np.repeat(per_doc.sum(axis=0, keepdims=True), 2, axis=0)])
     intervals = None
-    if ci:
-        n = len(counted.doc_ids)
-        if units == "document":
-            micro_s = prf(bootstrap_counts(per_doc, n_resamples, seed), zd)
+    if resampling:
+        n, n_resamples, seed = len(counted.doc_ids), resampling.n_resamples, resampling.seed
+        if resampling.units == "document":
+            per_unit = per_doc
         else:
-            per_unit = select_labels(counted, counted.scheme_counts(scheme, units), labels).sum(axis=1)
-            micro_s = prf(bootstrap_counts(per_unit, n_resamples, seed), zd)
+            per_unit = select_labels(counted, counted.scheme_counts(scheme, resampling.units), labels).sum(axis=1)
+        micro_s = prf(bootstrap_counts(per_unit, n_resamples, seed), zd)
         macro_s = [bootstrap_mean(per, n_resamples, seed) for per in doc_metrics]
         intervals = {}
         for name, mic, mac in zip(METRICS, micro_s, macro_s, strict=False):
-            lo, hi = percentile_interval(np.stack([mic, mac], axis=1), confidence)
+            lo, hi = percentile_interval(np.stack([mic, mac], axis=1), resampling.confidence)
             intervals[name] = (np.concatenate([np.full(n, np.nan), lo]), np.concatenate([np.full(n, np.nan), hi]))
     return _frame(scheme, "document", [*counted.doc_ids, "micro avg", "macro avg"], table_counts, metrics, intervals)

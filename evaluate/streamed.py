@@ -12,7 +12,6 @@ Other prediction formats, and raw offsets, are read whole (their readers need th
 from __future__ import annotations
 
 import json
-import warnings
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,12 +32,12 @@ from jinbiao.gold.progress import progress_bar
 
 from .counting import CorpusCounts, CountAccumulator, count_alignment
 from .inputs import (
-    MissingDocumentsWarning,
     check_not_training_data,
     load_predictions,
     load_reference,
     map_labels,
     refuse_training_documents,
+    warn_missing_documents,
 )
 from .metrics import all_schemes
 from .schemes import SCHEMES
@@ -282,14 +281,7 @@ def count_files(
     for gold_batch, pred_batch in paired_batches(gold, pred, **options):
         accumulator.add(gold_batch, pred_batch)
     counted = accumulator.result()
-    missing = counted.missing_docs
-    if missing:
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-        warnings.warn(
-            f"{pred}: {len(missing)} gold document(s) without predictions, scored as all missed: {shown}",
-            MissingDocumentsWarning,
-            stacklevel=2,
-        )
+    warn_missing_documents(str(pred), counted.missing_docs, stacklevel=3)
     return counted
 
 
@@ -316,21 +308,14 @@ def score_files(
     label_map: Mapping[str, str | None] | None = None,
     extra_documents: str = "error",
     allow_training_documents: bool = False,
-    scheme: str | Sequence[str] = "all",
-    by: str | None = None,
-    labels: Sequence[str] | None = None,
-    zero_division: float = 0.0,
-    ci: bool = False,
-    units: str = "document",
-    n_resamples: int = 1000,
-    confidence: float = 0.95,
-    seed: int | None = 0,
     batch_documents: int = BATCH_DOCUMENTS,
     show_progress: bool = True,
+    **options: Any,
 ) -> pd.DataFrame:
     """`score` of a predictions file against a gold path, in memory that does not grow with the
     corpus when the predictions are jinbiao JSONL (see the module's note); the same table as
-    ``score(align(load_reference(gold), load_predictions(pred)))`` in every case.
+    ``score(align(load_reference(gold), load_predictions(pred)), **options)`` in every case.
+    `options` are `score`'s (scheme, by, labels, zero_division, ci, units, n_resamples, …).
 
     >>> import json, pathlib, tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -345,7 +330,8 @@ def score_files(
     strict        0          1 0.0
      exact        1          0 1.0
     """
-    schemes = all_schemes(scheme)
+    schemes = all_schemes(options.pop("scheme", "all"))
+    ci, by, units = options.get("ci", False), options.get("by"), options.get("units", "document")
     needed = ["document", units] if ci and units != "document" else ["document"]
     if streams(pred, format=format, offsets=offsets):
         counted = count_files(
@@ -370,15 +356,4 @@ def score_files(
         check_not_training_data(reference, predictions, allow=allow_training_documents)
         matched = [s for s in SCHEMES if s in schemes] or ["strict"]
         counted = count_alignment(align(reference, predictions, schemes=matched, pred_file=str(pred)), schemes, needed)
-    return score(
-        counted,
-        scheme=schemes,
-        by=by,
-        labels=labels,
-        zero_division=zero_division,
-        ci=ci,
-        units=units,
-        n_resamples=n_resamples,
-        confidence=confidence,
-        seed=seed,
-    )
+    return score(counted, scheme=schemes, **options)

@@ -85,6 +85,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--zero-division", type=_zero_division, default=0.0, help="value of 0/0 ratios: 0, 1 or nan (default: 0)"
     )
     score.add_argument("--html", metavar="FILE", help="also write an HTML report with documents and plots")
+    score.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _map_labels_option(score)
     _common_output(score)
     score.set_defaults(handler=run_score)
@@ -274,6 +275,7 @@ def run_score(args: argparse.Namespace) -> int:
                 label_map=_label_map(args),
                 extra_documents="ignore" if args.ignore_extra_documents else "error",
                 allow_training_documents=args.allow_training_documents,
+                show_progress=not args.quiet,
                 scheme=schemes,
                 by=args.by,
                 ci=args.ci,
