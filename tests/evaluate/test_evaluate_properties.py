@@ -42,7 +42,7 @@ def test_a_set_scored_against_itself_is_perfect(gold):
     assert (by_label[METRICS] == 1.0).all().all()
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(corpora, corpora)
 def test_swapping_gold_and_predictions_swaps_precision_and_recall(gold, pred):
     pred = {k: v for k, v in pred.items() if k in gold}
@@ -58,7 +58,7 @@ def test_swapping_gold_and_predictions_swaps_precision_and_recall(gold, pred):
     assert (forward["missing"].values == backward.loc[forward.index, "spurious"].values).all()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(corpora, corpora, st.integers(0, 2**32 - 1))
 def test_shuffling_spans_or_documents_never_changes_a_score(gold, pred, seed):
     pred = {k: v for k, v in pred.items() if k in gold}

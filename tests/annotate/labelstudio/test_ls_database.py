@@ -131,16 +131,22 @@ def test_the_studios_own_cluster_is_made_started_and_stopped(reachable_dir: Path
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="as root only: PostgreSQL then runs as the postgres user")
-def test_as_root_a_directory_the_postgres_user_cannot_reach_is_refused_before_anything(tmp_path: Path) -> None:
+def test_as_root_a_directory_the_postgres_user_cannot_reach_is_refused_before_anything() -> None:
     try:
         postgres_bin()
     except DatabaseError as missing:
         pytest.skip(str(missing))
-    studio = tmp_path / "private" / "studio"  # pytest's temporary directories are 0700
-    studio.mkdir(parents=True)
-    os.chmod(tmp_path / "private", 0o700)
-    with pytest.raises(DatabaseError) as refused:
-        LocalCluster.of(studio).prepare()
-    assert "runs it as the user postgres, who cannot reach" in str(refused.value)
-    assert describe(refused.value).endswith("or give a PostgreSQL server of yours with --database-url URL")
-    assert not (studio / "postgres" / "data").exists()
+    # A short directory of its own: under pytest-xdist, tmp_path is too long a path for PostgreSQL's
+    # socket, and that refusal would come first.
+    root = Path(tempfile.mkdtemp(prefix="jinbiao-"))
+    try:
+        studio = root / "private" / "studio"
+        studio.mkdir(parents=True)
+        os.chmod(root / "private", 0o700)
+        with pytest.raises(DatabaseError) as refused:
+            LocalCluster.of(studio).prepare()
+        assert "runs it as the user postgres, who cannot reach" in str(refused.value)
+        assert describe(refused.value).endswith("or give a PostgreSQL server of yours with --database-url URL")
+        assert not (studio / "postgres" / "data").exists()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,6 +25,9 @@ PROJECT = {"id": 3, "title": "seeds", "label_config": "<View/>", "model_version"
 class Behaviour:
     export: str = "failed"  # failed | error | hang | forever-in-progress
 
+    def __init__(self) -> None:
+        self.test_over = threading.Event()  # a hanging export answers only then, to a client long gone
+
 
 def handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -37,8 +39,11 @@ def handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.end_headers()
+                self.wfile.write(data)
+            except ConnectionError:  # the client gave up waiting (the hanging export)
+                pass
 
         def do_GET(self) -> None:
             if self.headers.get("Authorization") != f"Token {KEY}":
@@ -63,7 +68,7 @@ def handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
             elif behaviour.export == "error":
                 self.reply(500, {"detail": "Export crashed"})
             elif behaviour.export == "hang":
-                time.sleep(3)
+                behaviour.test_over.wait(timeout=30)
                 self.reply(201, {"id": 7, "status": "completed", "title": "jinbiao pull"})
             else:
                 self.reply(201, {"id": 7, "status": "in_progress", "title": "jinbiao pull"})
@@ -79,11 +84,14 @@ def handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
 def stand_in() -> Iterator[tuple[str, Behaviour]]:
     behaviour = Behaviour()
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler(behaviour))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server.daemon_threads = False  # server_close() waits for every answer: none comes after the test
+    # a short poll interval: shutdown() waits for the loop's next look
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", behaviour
     finally:
+        behaviour.test_over.set()
         server.shutdown()
         server.server_close()
 
@@ -113,13 +121,13 @@ def test_an_export_that_does_not_answer_in_time(stand_in: tuple[str, Behaviour],
     url, behaviour = stand_in
     behaviour.export = "hang"
     with pytest.raises(LabelStudioError) as error:
-        pull(connect(url, KEY, interactive=False), "seeds", tmp_path / "out", timeout=1)
+        pull(connect(url, KEY, interactive=False), "seeds", tmp_path / "out", timeout=0.3)
     assert str(error.value) == (
-        f"Label Studio at {url} did not answer within 1 s while taking a snapshot export; "
+        f"Label Studio at {url} did not answer within 0.3 s while taking a snapshot export; "
         "try again, or give it longer (timeout=SECONDS)"
     )
     assert describe(error.value) == (
-        f"Label Studio at {url} did not answer within 1 s while taking a snapshot export; "
+        f"Label Studio at {url} did not answer within 0.3 s while taking a snapshot export; "
         "try again, or give it longer with --timeout SECONDS"
     )
 
@@ -128,13 +136,13 @@ def test_an_export_that_never_finishes(stand_in: tuple[str, Behaviour], tmp_path
     url, behaviour = stand_in
     behaviour.export = "forever-in-progress"
     with pytest.raises(LabelStudioError) as error:
-        pull(connect(url, KEY, interactive=False), "seeds", tmp_path / "out", timeout=1.5)
+        pull(connect(url, KEY, interactive=False), "seeds", tmp_path / "out", timeout=0.4)
     assert str(error.value) == (
-        "Label Studio's export of project 3 did not finish within 1.5 s (status in_progress); "
+        "Label Studio's export of project 3 did not finish within 0.4 s (status in_progress); "
         "try again, or give it longer (timeout=SECONDS)"
     )
     assert describe(error.value) == (
-        "Label Studio's export of project 3 did not finish within 1.5 s (status in_progress); "
+        "Label Studio's export of project 3 did not finish within 0.4 s (status in_progress); "
         "try again, or give it longer with --timeout SECONDS"
     )
 

@@ -150,9 +150,9 @@ def test_a_port_the_server_cannot_take_says_to_choose_another(tmp_path: Path) ->
 def test_a_server_that_does_not_answer_in_time_is_stopped_and_says_to_wait_longer(tmp_path: Path) -> None:
     python = fake_python(tmp_path, "exec sleep 30")
     with pytest.raises(server.StudioError) as error:
-        server.start(tmp_path / "studio", python=python, timeout=0.3)
+        server.start(tmp_path / "studio", python=python, timeout=0.1)
     log = tmp_path / "studio" / "server.log"
-    assert describe(error.value).startswith("Label Studio did not answer /health within 0.3 s (pid ")
+    assert describe(error.value).startswith("Label Studio did not answer /health within 0.1 s (pid ")
     assert describe(error.value).endswith(f"; see {log}; try again, or give it longer with --timeout SECONDS")
     assert not (tmp_path / "studio" / "server.json").exists()
 
