@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -200,6 +199,8 @@ def match(pairs: Pairs, scheme: str) -> Matching:
         weight = _lexicographic_weights(tiers, k)
         matrix = np.zeros((ng, npr))
         matrix[gi, pj] = weight
+        from scipy.optimize import linear_sum_assignment  # 0.3 s to import; only ambiguous overlaps need it
+
         rows, cols = linear_sum_assignment(matrix, maximize=True)
         lookup = {(int(r), int(c)): int(p) for r, c, p in zip(gi, pj, group, strict=False)}
         for r, c in zip(rows, cols, strict=False):
