@@ -132,3 +132,12 @@ def test_permutation_test_is_exact_with_few_units():
     assert result.difference == 1.0 and result.p_value == 0.25
     sampled = paired_test(gold, gold, empty, n_resamples=7)  # fewer than 8: Monte Carlo
     assert sampled.method == "permutation" and sampled.n_resamples == 7
+
+
+def test_weights_drawn_in_blocks_are_the_draws_of_one_call() -> None:
+    # 3,000 units: blocks of 349 rows, so 1,000 resamples take three blocks.
+    n_units, n_resamples = 3000, 1000
+    direct = np.random.default_rng(5).multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_resamples)
+    assert (resample_weights(n_units, n_resamples, seed=5) == direct).all()
+    counts = np.arange(n_units * 2).reshape(n_units, 2)
+    assert (bootstrap_counts(counts, n_resamples, seed=5) == direct @ counts).all()

@@ -118,3 +118,13 @@ def test_a_document_round_trips_its_id_as_a_string(tmp_path):
 
     write_gold_document(tmp_path / "d1.json", Document("d1", TEXT), [])
     assert list(read_gold(tmp_path).documents) == ["d1"]
+
+
+def test_a_jsonl_line_with_a_raw_line_separator_in_a_string_stays_one_line(tmp_path) -> None:
+    text = "第一段\u2028第二段"
+    record = {"doc_id": "d1", "text": text, "spans": [{"start": 0, "end": 3, "label": "ORG", "text": "第一段"}]}
+    path = tmp_path / "sep.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    found = read_jsonl(path)
+    assert found.documents["d1"].text == text
+    assert [s.text for s in found.spans("d1")] == ["第一段"]
