@@ -27,7 +27,7 @@ from jinbiao.gold.formats.detect import head_lines
 from jinbiao.gold.formats.mapping import AnnotationBuilder, ReferenceDocuments
 from jinbiao.gold.formats.native import jsonl_records
 from jinbiao.gold.formats.reading import expect_dict
-from jinbiao.gold.io import gold_files, iter_jsonl, read_gold_document, unreadable_reason
+from jinbiao.gold.io import gold_files, iter_jsonl, jsonl_record, read_gold_document, text_lines, unreadable_reason
 from jinbiao.gold.progress import progress_bar
 
 from .counting import CorpusCounts, CountAccumulator, count_alignment
@@ -99,13 +99,52 @@ class GoldIndex:
     @classmethod
     def read(cls, path: Path, labels: frozenset[str]) -> GoldIndex:
         index = cls()
-        for where, document, _ in iter_reference(path, labels=labels):
-            if document.id in index.ids:
-                twice = "appears in two gold files" if path.is_dir() else f"appears twice in annotation set {path.stem}"
-                raise ValidationError(f"document {twice}", file=where, doc_id=document.id)
-            index.ids.add(document.id)
-            index.by_text.setdefault(_text_key(document.text_sha256), []).append(document.id)
+        for where, doc_id, text in _ids_and_texts(path, labels):
+            if doc_id in index.ids:  # worded as load_gold and read_jsonl word it
+                twice = (
+                    "document appears in two gold files"
+                    if path.is_dir() or path.suffix == ".json"
+                    else f"document {doc_id} appears twice in annotation set {_gold_name(path)}"
+                )
+                raise ValidationError(twice, file=where, doc_id=doc_id)
+            index.ids.add(doc_id)
+            index.by_text.setdefault(_text_key(sha256_text(text)), []).append(doc_id)
         return index
+
+
+def _ids_and_texts(path: Path, labels: frozenset[str]) -> Iterator[tuple[str, str, str]]:
+    """(where, id, text) of each gold document, without checking spans (the second pass checks them)."""
+    if not path.exists():
+        raise ValidationError(unreadable_reason(path), file=str(path))
+    if path.is_dir() or path.suffix == ".json":
+        files = gold_files(path) if path.is_dir() else [path]
+        if not files:
+            raise ValidationError("no gold files (*.json) here", file=str(path))
+        for file in files:
+            yield str(file), *_gold_file_id_and_text(file, labels)
+        return
+    for number, line in text_lines(path):
+        if line.strip():
+            _, doc_id, _, text = jsonl_record(line, number, file=str(path))
+            if text is None:
+                raise ValidationError(
+                    "a gold set needs its texts (a gold directory, or JSONL written with texts)",
+                    file=str(path),
+                    doc_id=doc_id,
+                )
+            yield str(path), doc_id, text
+
+
+def _gold_file_id_and_text(file: Path, labels: frozenset[str]) -> tuple[str, str]:
+    try:
+        data = json.loads(file.read_bytes())
+        doc_id, text = data["id"], data["text"]
+        if isinstance(doc_id, str) and doc_id and isinstance(text, str):
+            return doc_id, text
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    document, _, _ = read_gold_document(file, labels=labels)  # which says what is wrong
+    return document.id, document.text
 
 
 @dataclass

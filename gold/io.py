@@ -250,7 +250,7 @@ def write_jsonl(path: str | os.PathLike[str], annotation_set: AnnotationSet, *, 
     return atomic_write_text(path, annotation_set_jsonl(annotation_set), overwrite=overwrite)
 
 
-def _text_lines(path: Path) -> Iterator[tuple[int, str]]:
+def text_lines(path: Path) -> Iterator[tuple[int, str]]:
     """The lines of a UTF-8 file with their numbers, read one at a time (split at newlines only)."""
     try:
         with open(path, encoding="utf-8", newline="\n") as handle:
@@ -283,7 +283,7 @@ def iter_jsonl(
     lines against their text), with the line's 'annotator' object; memory stays one line's."""
     path = Path(path)
     file = str(path)
-    for number, line in _text_lines(path):
+    for number, line in text_lines(path):
         if not line.strip():
             continue
         record, doc_id, who, text = jsonl_record(line, number, file=file)

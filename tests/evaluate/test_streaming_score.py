@@ -303,3 +303,16 @@ def test_counts_summed_while_reading_give_the_table_but_refuse_intervals_and_doc
     for refused in ({"ci": True}, {"by": "document"}):
         with pytest.raises(ValueError, match="summed over documents: count per document for intervals or rows"):
             score(summed, scheme="strict", **refused)
+
+
+def test_a_gold_document_given_twice_is_refused_as_before(tmp_path: Path) -> None:
+    text = "李刚在北京。"
+    record = _record("d1", text, [Span(0, 2, "PERSON", "李刚")])
+    pred = _write(tmp_path, "pred.jsonl", [record])
+    message = _same_error(_write(tmp_path, "gold.jsonl", [record, record]), pred)
+    assert message == f"{tmp_path / 'gold.jsonl'}: document d1: document d1 appears twice in annotation set gold"
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    for name in ("a", "b"):
+        write_gold_document(folder / f"{name}.json", Document("d1", text), [], annotators=["t"])
+    assert _same_error(folder, pred) == f"{folder / 'b.json'}: document d1: document appears in two gold files"
