@@ -31,7 +31,7 @@ class CorpusCounts:
     labels: list[str]
     counts: dict[tuple[str, str], np.ndarray]
     missing_docs: list[str] = field(default_factory=list)
-    summed: bool = False  # one row: the documents' counts added up (no intervals, no rows per document)
+    summed: bool = False  # one row: the documents' counts added up (no intervals, no rows, no ids kept)
 
     def scheme_counts(self, scheme: str, units: str = "document") -> np.ndarray:
         found = self.counts.get((scheme, units))
@@ -115,14 +115,20 @@ class CountAccumulator:
             pred_file=self.pred_file,
             warn_missing=False,
         )
+        self.missing += alignment.missing_docs
+        if self.summed:  # the totals need no ids: nothing kept grows with the corpus but `missing`
+            counts = {
+                (s, u): scheme_counts(alignment, s, u).sum(axis=0, keepdims=True, dtype=np.int64)
+                for s in self.schemes
+                for u in self.units
+            }
+            self.batches.append(_Batch([], list(alignment.labels), counts, np.zeros(0, dtype=np.int64)))
+            return
         twice = self.seen.intersection(alignment.doc_ids)
         if twice:
             raise ValueError(f"document {sorted(twice)[0]!r} is in two batches")
         self.seen.update(alignment.doc_ids)
-        self.missing += alignment.missing_docs
         counts = {(s, u): scheme_counts(alignment, s, u).astype(COUNT_DTYPE) for s in self.schemes for u in self.units}
-        if self.summed:
-            counts = {key: array.sum(axis=0, keepdims=True, dtype=np.int64) for key, array in counts.items()}
         paragraphs = np.zeros(0, dtype=np.int64)
         if "paragraph" in self.units:
             _, spans = alignment.paragraphs()

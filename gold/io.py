@@ -250,15 +250,23 @@ def write_jsonl(path: str | os.PathLike[str], annotation_set: AnnotationSet, *, 
     return atomic_write_text(path, annotation_set_jsonl(annotation_set), overwrite=overwrite)
 
 
-def text_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """The lines of a UTF-8 file with their numbers, read one at a time (split at newlines only)."""
+def text_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, int, str]]:
+    """The lines of a UTF-8 file one at a time as (number, byte offset, text), split at newlines
+    only (a JSON string may hold U+2028 raw); a BOM before the first line is dropped."""
+    file = str(path)
     try:
-        with open(path, encoding="utf-8", newline="\n") as handle:
-            yield from enumerate(handle, start=1)
-    except UnicodeDecodeError as error:
-        raise ValidationError(f"not UTF-8 ({error.reason} at byte {error.start})", file=str(path)) from None
+        with open(path, "rb") as handle:
+            offset = 0
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as error:
+                    at = offset + error.start
+                    raise ValidationError(f"not UTF-8 ({error.reason} at byte {at})", file=file) from None
+                yield number, offset, line
+                offset += len(raw)
     except OSError as error:
-        raise ValidationError(unreadable_reason(path, error), file=str(path)) from None
+        raise ValidationError(unreadable_reason(Path(path), error), file=file) from None
 
 
 def jsonl_record(line: str, number: int, *, file: str) -> tuple[dict[str, Any], str, dict[str, Any], str | None]:
@@ -283,7 +291,7 @@ def iter_jsonl(
     lines against their text), with the line's 'annotator' object; memory stays one line's."""
     path = Path(path)
     file = str(path)
-    for number, line in text_lines(path):
+    for number, _, line in text_lines(path):
         if not line.strip():
             continue
         record, doc_id, who, text = jsonl_record(line, number, file=file)

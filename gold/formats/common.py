@@ -6,6 +6,7 @@ import json
 import math
 import numbers
 import os
+import re
 import warnings
 from collections import Counter
 from collections.abc import Iterator
@@ -111,6 +112,11 @@ def read_text_file(path: str | os.PathLike[str]) -> str:
         raise ValidationError(f"not UTF-8 ({error.reason} at byte {error.start})", file=str(path)) from None
 
 
+# JSON strings cannot hold a raw CR or LF, but may hold U+2028, U+0085, … (which str.splitlines
+# splits at): a JSONL record ends at a line feed, a CR LF, or a lone CR.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def json_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Any]]:
     """The records of a JSON or JSONL file with where each is: ``path:LINE`` (JSONL) or
     ``path[INDEX]`` (a JSON array); a single JSON object is one record."""
@@ -127,7 +133,7 @@ def json_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, Any]]:
         else:
             yield f"{name}:1", whole
         return
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(LINE_BREAK.split(text), start=1):
         if not line.strip():
             continue
         try:

@@ -116,7 +116,7 @@ def head_lines(path: str | os.PathLike[str], count: int) -> str:
     recognised, and a corpus-sized one is not read whole)."""
     lines: list[str] = []
     try:
-        with open(path, encoding="utf-8", newline="\n") as handle:
+        with open(path, encoding="utf-8-sig", newline="\n") as handle:
             for line in handle:
                 if line.strip():
                     lines.append(line)
@@ -151,6 +151,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             return spec.name
     try:
         text = head_lines(path, SNIFFED_LINES) if suffix == ".jsonl" else read_text_file(path)
+        if text.lstrip().startswith("["):  # a JSON array after all: its records need the whole file
+            text = read_text_file(path)
     except ValidationError:
         raise _undetected(path, "not UTF-8 text") from None
     if not text.strip():

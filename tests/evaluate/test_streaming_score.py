@@ -316,3 +316,123 @@ def test_a_gold_document_given_twice_is_refused_as_before(tmp_path: Path) -> Non
     for name in ("a", "b"):
         write_gold_document(folder / f"{name}.json", Document("d1", text), [], annotators=["t"])
     assert _same_error(folder, pred) == f"{folder / 'b.json'}: document d1: document appears in two gold files"
+
+
+def _outcome(func, *args, **options):
+    """(table or error as text, warnings as text) of a call."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = func(*args, **options)
+        except JinbiaoError as error:
+            result = f"{type(error).__name__}: {error}"
+    return result, [f"{w.category.__name__}: {w.message}" for w in caught]
+
+
+T1, T2 = "李刚在北京。", "王芳去上海。"
+GOOD_GOLD = [_record("d1", T1, [Span(0, 2, "PERSON", "李刚")]), _record("d2", T2, [Span(0, 2, "PERSON", "王芳")])]
+OUTCOME_CASES = {
+    # name: (gold lines, prediction lines or bytes, options)
+    "gold labels renamed by the map": (
+        [_record("d1", T1, [Span(0, 2, "PER", "李刚")])],
+        [_record("d1", T1, [Span(0, 2, "PERSON", "李刚")])],
+        {"label_map": {"PER": "PERSON"}},
+    ),
+    "gold labels dropped by the map": (
+        [_record("d1", T1, [Span(0, 2, "PER", "李刚")])],
+        [_record("d1", T1, [])],
+        {"label_map": {"PER": None}},
+    ),
+    "an empty gold": ([], [_record("d1", T1, [])], {"extra_documents": "ignore"}),
+    "trained_on on the first record kept": (
+        GOOD_GOLD,
+        [_record("x9", "别的。", []), _record("d1", T1, [], annotator={"name": "b", "trained_on": ["d1"]})],
+        {"extra_documents": "ignore"},
+    ),
+    "a malformed record of no gold document, skipped": (
+        GOOD_GOLD,
+        ['{"doc_id": "x9", "spans": 5}\n', _record("d1", T1, [])],
+        {"extra_documents": "ignore"},
+    ),
+    "the raw article under another id": (GOOD_GOLD, [_record("x1", T1 + "\n", [])], {}),
+    "a raw line separator inside a string": (
+        [_record("d1", "李刚\u2028在北京。", [])],
+        [_record("d1", "李刚\u2028在北京。", [Span(0, 2, "PERSON", "李刚")])],
+        {},
+    ),
+    "two bad records, the first in file order": (
+        GOOD_GOLD,
+        [_record("d2", T2, [Span(0, 2, "PERSN", "王芳")]), _record("d1", T1, [Span(0, 2, "ORGX", "李刚")])],
+        {},
+    ),
+    "a bad gold span and an extra predicted document": (
+        [_record("d1", T1, []), _record("d2", T2, [Span(0, 2, "PERSN", "王芳")])],
+        [_record("x9", "别的。", [])],
+        {},
+    ),
+    "a bad byte far into the predictions": (
+        GOOD_GOLD,
+        "".join(_record("d1" if n == 0 else f"x{n}", T1, []) for n in range(400)).encode() + b"\xff\n",
+        {"extra_documents": "ignore"},
+    ),
+    "a BOM before the predictions": (GOOD_GOLD, b"\xef\xbb\xbf" + _record("d1", T1, []).encode(), {}),
+    "skipped records, then training documents allowed": (
+        GOOD_GOLD,
+        [_record("x9", "别的。", [], annotator={"name": "m", "trained_on": ["d1"]}), _record("d1", T1, [])],
+        {"extra_documents": "ignore", "allow_training_documents": True},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OUTCOME_CASES))
+def test_odd_and_bad_files_give_the_whole_file_outcome(tmp_path: Path, case: str) -> None:
+    gold_lines, pred, options = OUTCOME_CASES[case]
+    gold = _write(tmp_path, "gold.jsonl", gold_lines)
+    path = tmp_path / "pred.jsonl"
+    if isinstance(pred, bytes):
+        path.write_bytes(pred)
+    else:
+        path.write_text("".join(pred), encoding="utf-8")
+    allow = options.pop("allow_training_documents", False)
+    expected = _outcome(_whole_file_allowing, gold, path, allow=allow, scheme="strict", **options)
+    for batch in (1, 256):
+        found = _outcome(
+            score_files,
+            gold,
+            path,
+            batch_documents=batch,
+            show_progress=False,
+            allow_training_documents=allow,
+            scheme="strict",
+            **options,
+        )
+        if isinstance(expected[0], str):
+            assert found == expected
+        else:
+            pd.testing.assert_frame_equal(found[0], expected[0], check_exact=True)
+            assert found[1] == expected[1]
+
+
+def _whole_file_allowing(gold: Path, pred: Path, *, allow: bool, **options) -> pd.DataFrame:
+    label_map = options.pop("label_map", None)
+    extra = options.pop("extra_documents", "error")
+    reference, documents = load_reference(gold, label_map=label_map)
+    predictions = load_predictions(pred, documents, label_map=label_map, extra_documents=extra)
+    check_not_training_data(reference, predictions, allow=allow)
+    return score(align(reference, predictions, pred_file=str(pred)), **options)
+
+
+def test_the_odd_cases_say_what_they_should(tmp_path: Path) -> None:
+    outcomes = {}
+    for case in ("an empty gold", "the raw article under another id", "a bad byte far into the predictions"):
+        gold_lines, pred, options = OUTCOME_CASES[case]
+        gold = _write(tmp_path, f"{len(outcomes)}gold.jsonl", gold_lines)
+        path = tmp_path / f"{len(outcomes)}pred.jsonl"
+        path.write_bytes(pred if isinstance(pred, bytes) else "".join(pred).encode())
+        outcomes[case] = _outcome(score_files, gold, path, show_progress=False, **dict(options))[0]
+    assert outcomes["an empty gold"].endswith("0gold.jsonl: no documents in this file")
+    assert (
+        "its text is the raw article of document d1, not the normalized text"
+        in outcomes["the raw article under another id"]
+    )
+    assert "not UTF-8 (invalid start byte at byte " in outcomes["a bad byte far into the predictions"]
