@@ -245,3 +245,23 @@ def load_predictions(
         source, documents, format=format, offsets=offsets, labels=allowed, extra_documents=extra_documents
     )
     return map_labels(annotation_set, label_map) if label_map else annotation_set
+
+
+def load_checked_predictions(
+    source: Any,
+    reference: AnnotationSet,
+    documents: Sequence[Document],
+    *,
+    format: str | None = None,
+    offsets: str = "normalized",
+    label_map: Mapping[str, str | None] | None = None,
+    extra_documents: str = "error",
+    allow_training_documents: bool = False,
+) -> AnnotationSet:
+    """`load_predictions` onto the documents of `reference`, refused (warned about, when allowed)
+    when the model that made them was trained on documents it is scored on."""
+    pred = load_predictions(
+        source, documents, format=format, offsets=offsets, label_map=label_map, extra_documents=extra_documents
+    )
+    check_not_training_data(reference, pred, allow=allow_training_documents)
+    return pred

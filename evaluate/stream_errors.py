@@ -18,7 +18,7 @@ from jinbiao.gold import LABEL_SET, ValidationError
 from jinbiao.gold.formats.common import LINE_BREAK
 from jinbiao.gold.formats.mapping import AnnotationBuilder, ReferenceDocuments
 from jinbiao.gold.formats.native import jsonl_records
-from jinbiao.gold.io import gold_files, iter_jsonl, read_gold_document, unreadable_reason
+from jinbiao.gold.io import iter_gold, iter_jsonl, unreadable_reason
 
 from .inputs import refuse_training_documents
 from .stream_index import NEEDS_TEXTS, GoldIndex, is_gold_directory_or_file, prediction_reader
@@ -51,17 +51,11 @@ def _check_gold(path: Path, labels: frozenset[str]) -> None:
     """`load_reference`'s checks, in its order, a document at a time."""
     if not path.exists():
         raise ValidationError(unreadable_reason(path), file=str(path))
-    seen: set[str] = set()
-    if is_gold_directory_or_file(path):  # load_gold
-        files = gold_files(path) if path.is_dir() else [path]
-        if not files:
-            raise ValidationError("no gold files (*.json) here", file=str(path))
-        for file in files:
-            document, _, _ = read_gold_document(file, labels=labels)
-            if document.id in seen:
-                raise ValidationError("document appears in two gold files", file=str(file), doc_id=document.id)
-            seen.add(document.id)
+    if is_gold_directory_or_file(path):
+        for _ in iter_gold(path, labels=labels):  # what load_gold checks
+            pass
         return
+    seen: set[str] = set()
     name, without_text = None, None  # read_jsonl, then load_reference's demand for texts
     for who, found in iter_jsonl(path, labels=labels):
         name = name or who.get("name") or path.stem

@@ -20,7 +20,7 @@ from jinbiao.gold.formats.common import validation_error
 from jinbiao.gold.formats.mapping import AnnotationBuilder, ReferenceDocuments
 from jinbiao.gold.formats.native import jsonl_records
 from jinbiao.gold.formats.reading import expect_dict
-from jinbiao.gold.io import gold_files, jsonl_record, read_gold_document, text_lines, unreadable_reason
+from jinbiao.gold.io import gold_paths, jsonl_record, read_gold_document, text_lines, unreadable_reason
 
 STREAMED_FORMAT = "jinbiao"
 NEEDS_TEXTS = "a gold set needs its texts (a gold directory, or JSONL written with texts)"
@@ -69,9 +69,7 @@ class GoldIndex:
             raise ValidationError(unreadable_reason(path), file=str(path))
         index = cls(path, path.stem)
         if is_gold_directory_or_file(path):
-            index.files = gold_files(path) if path.is_dir() else [path]
-            if not index.files:
-                raise ValidationError("no gold files (*.json) here", file=str(path))
+            index.files = gold_paths(path)
             for file in index.files:
                 index._add(*_id_and_text(file, labels), where=str(file))
             return index

@@ -25,13 +25,13 @@ from jinbiao.gold.formats.common import warn_skipped
 from jinbiao.gold.formats.detect import head_lines
 from jinbiao.gold.formats.mapping import AnnotationBuilder
 from jinbiao.gold.formats.native import jsonl_records
-from jinbiao.gold.io import gold_files, iter_jsonl, read_gold_document, unreadable_reason
+from jinbiao.gold.io import iter_gold, iter_jsonl, unreadable_reason
 from jinbiao.gold.progress import progress_bar
 
+from .alignment import Alignment, align
 from .counting import CorpusCounts, CountAccumulator, count_alignment
 from .inputs import (
-    check_not_training_data,
-    load_predictions,
+    load_checked_predictions,
     load_reference,
     map_labels,
     refuse_training_documents,
@@ -55,11 +55,7 @@ def iter_reference(path: str | Path, *, labels: frozenset[str] = LABEL_SET) -> I
     if not path.exists():
         raise ValidationError(unreadable_reason(path), file=str(path))
     if is_gold_directory_or_file(path):
-        files = gold_files(path) if path.is_dir() else [path]
-        if not files:
-            raise ValidationError("no gold files (*.json) here", file=str(path))
-        for file in files:
-            document, spans, _ = read_gold_document(file, labels=labels)
+        for file, document, spans, _ in iter_gold(path, labels=labels):
             yield str(file), document, DocumentAnnotations(document.id, document.text_sha256, spans, document.text)
         return
     for _, found in iter_jsonl(path, labels=labels):
@@ -232,13 +228,45 @@ def score_files(
             show_progress=show_progress,
         )
     else:
-        from .alignment import align
-
-        reference, documents = load_reference(gold, label_map=label_map)
-        predictions = load_predictions(
-            pred, documents, format=format, offsets=offsets, label_map=label_map, extra_documents=extra_documents
-        )
-        check_not_training_data(reference, predictions, allow=allow_training_documents)
         matched = [s for s in SCHEMES if s in schemes] or ["strict"]
-        counted = count_alignment(align(reference, predictions, schemes=matched, pred_file=str(pred)), schemes, needed)
+        alignment = align_files(
+            gold,
+            pred,
+            format=format,
+            offsets=offsets,
+            label_map=label_map,
+            extra_documents=extra_documents,
+            allow_training_documents=allow_training_documents,
+            schemes=matched,
+        )
+        counted = count_alignment(alignment, schemes, needed)
     return score(counted, scheme=schemes, **options)
+
+
+def align_files(
+    gold: str | Path,
+    pred: str | Path,
+    *,
+    reference: tuple[AnnotationSet, list[Document]] | None = None,
+    format: str | None = None,
+    offsets: str = "normalized",
+    label_map: Mapping[str, str | None] | None = None,
+    extra_documents: str = "error",
+    allow_training_documents: bool = False,
+    schemes: Collection[str] = SCHEMES,
+) -> Alignment:
+    """A gold path and a predictions file read whole and aligned (what `errors`, `compare` and
+    `score --html` need: every document at hand). `reference` is the gold already loaded
+    (`load_reference`'s pair), to align several files against one reading of it."""
+    gold_set, documents = reference or load_reference(gold, label_map=label_map)
+    predictions = load_checked_predictions(
+        pred,
+        gold_set,
+        documents,
+        format=format,
+        offsets=offsets,
+        label_map=label_map,
+        extra_documents=extra_documents,
+        allow_training_documents=allow_training_documents,
+    )
+    return align(gold_set, predictions, schemes=schemes, pred_file=str(pred))

@@ -180,23 +180,39 @@ def gold_files(directory: str | os.PathLike[str]) -> list[Path]:
     return sorted(p for p in Path(directory).glob("*.json") if not p.name.startswith("."))
 
 
+def gold_paths(path: str | os.PathLike[str]) -> list[Path]:
+    """The files of a gold directory (refusing one without any), or the one gold file."""
+    path = Path(path)
+    files = gold_files(path) if path.is_dir() else [path]
+    if not files:
+        raise ValidationError("no gold files (*.json) here", file=str(path))
+    return files
+
+
+def iter_gold(
+    path: str | os.PathLike[str], *, labels: frozenset[str] = LABEL_SET
+) -> Iterator[tuple[Path, Document, list[Span], list[str]]]:
+    """A gold directory (or one gold file) a document at a time, in file order: each file with
+    its document, validated spans and annotators; a document in two files is refused."""
+    seen: set[str] = set()
+    for file in gold_paths(path):
+        document, spans, who = read_gold_document(file, labels=labels)
+        if document.id in seen:
+            raise ValidationError("document appears in two gold files", file=str(file), doc_id=document.id)
+        seen.add(document.id)
+        yield file, document, spans, who
+
+
 def load_gold(
     path: str | os.PathLike[str], *, name: str = "gold", labels: frozenset[str] = LABEL_SET
 ) -> tuple[AnnotationSet, list[Document]]:
     """A gold directory (or one gold file), read once: its annotation set (carrying the texts) and
     its documents (carrying the offset maps), in document id order."""
-    path = Path(path)
-    files = gold_files(path) if path.is_dir() else [path]
-    if not files:
-        raise ValidationError("no gold files (*.json) here", file=str(path))
     annotation_set = AnnotationSet(name=name, kind="gold")
     documents: list[Document] = []
     annotators: set[str] = set()
-    for file in files:
-        document, spans, who = read_gold_document(file, labels=labels)
+    for _, document, spans, who in iter_gold(path, labels=labels):
         annotators.update(who)
-        if document.id in annotation_set.documents:
-            raise ValidationError("document appears in two gold files", file=str(file), doc_id=document.id)
         annotation_set.add(DocumentAnnotations(document.id, document.text_sha256, spans, document.text))
         documents.append(document)
     annotation_set.meta["annotators"] = sorted(annotators)

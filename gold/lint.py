@@ -28,7 +28,7 @@ from pathlib import Path
 from .document import sha256_bytes
 from .edges import has_clean_edges
 from .errors import ValidationError
-from .io import gold_files, read_gold_document
+from .io import gold_paths, read_gold_document
 from .span import Span
 
 APPROXIMATOR = re.compile(r"^(约|超过|超|近|达|不低于|预计|多达|高达|逾)|(左右|以上|以下|上下)$")
@@ -116,10 +116,7 @@ def lint_gold(
     waivers: list[Waiver] | None = None,
 ) -> LintReport:
     """Check every gold file under `path` (a directory or one file)."""
-    path = Path(path)
-    files = gold_files(path) if path.is_dir() else [path]
-    if not files:
-        raise ValidationError("no gold files (*.json) here", file=str(path))
+    files = gold_paths(path)
     report = LintReport()
     loaded: list[tuple[str, str, str, list[Span]]] = []
     for file in files:

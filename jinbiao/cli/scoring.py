@@ -223,30 +223,24 @@ def _label_map(args: argparse.Namespace):
     return read_label_map(args.map_labels) if getattr(args, "map_labels", None) else None
 
 
-def _predictions(args: argparse.Namespace, path: str, gold, documents):
-    from jinbiao.evaluate import check_not_training_data, load_predictions
+def _file_options(args: argparse.Namespace) -> dict[str, Any]:
+    """How the predictions files of a command are read and checked (the label map read once)."""
+    return {
+        "format": args.format,
+        "offsets": args.offsets,
+        "label_map": _label_map(args),
+        "extra_documents": "ignore" if args.ignore_extra_documents else "error",
+        "allow_training_documents": args.allow_training_documents,
+    }
 
-    pred = load_predictions(
-        path,
-        documents,
-        format=args.format,
-        offsets=args.offsets,
-        label_map=_label_map(args),
-        extra_documents="ignore" if args.ignore_extra_documents else "error",
+
+def _align(args: argparse.Namespace, command: str, pred_path: str | None = None, *, reference=None, options=None):
+    from jinbiao.evaluate import align_files
+
+    options = options or _file_options(args)
+    return _with_warnings(
+        command, lambda: align_files(args.gold, pred_path or args.pred, reference=reference, **options)
     )
-    check_not_training_data(gold, pred, allow=args.allow_training_documents)
-    return pred
-
-
-def _align(args: argparse.Namespace, command: str, pred_path: str | None = None):
-    from jinbiao.evaluate import align, load_reference
-
-    def aligned():
-        gold, documents = load_reference(args.gold, label_map=_label_map(args))
-        path = pred_path or args.pred
-        return align(gold, _predictions(args, path, gold, documents), pred_file=path)
-
-    return _with_warnings(command, aligned)
 
 
 def run_score(args: argparse.Namespace) -> int:
@@ -270,11 +264,7 @@ def run_score(args: argparse.Namespace) -> int:
             lambda: score_files(
                 args.gold,
                 args.pred,
-                format=args.format,
-                offsets=args.offsets,
-                label_map=_label_map(args),
-                extra_documents="ignore" if args.ignore_extra_documents else "error",
-                allow_training_documents=args.allow_training_documents,
+                **_file_options(args),
                 show_progress=not args.quiet,
                 scheme=schemes,
                 by=args.by,
@@ -331,11 +321,13 @@ def run_errors(args: argparse.Namespace) -> int:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from jinbiao.evaluate import compare, comparison_html, comparison_text, render
+    from jinbiao.evaluate import compare, comparison_html, comparison_text, load_reference, render
 
     check_writable(args.output, args.html)
-    a = _align(args, "compare", args.a)
-    b = _align(args, "compare", args.b)
+    options = _file_options(args)
+    reference = _with_warnings("compare", lambda: load_reference(args.gold, label_map=options["label_map"]))
+    a = _align(args, "compare", args.a, reference=reference, options=options)
+    b = _align(args, "compare", args.b, reference=reference, options=options)
     result = _with_warnings(
         "compare",
         lambda: compare(
@@ -355,17 +347,18 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def _systems(args: argparse.Namespace) -> dict:
-    from jinbiao.evaluate import load_reference
+    from jinbiao.evaluate import load_checked_predictions, load_reference
 
     if not args.system:
         return {}
-    gold, documents = load_reference(args.gold)
+    options = _file_options(args)
+    gold, documents = load_reference(args.gold, label_map=options["label_map"])
     systems = {}
     for item in args.system:
         name, sep, path = item.partition("=")
         if not sep or not name or not path:
             raise JinbiaoError(f"--system takes NAME=PATH, not {item!r}")
-        systems[name] = _predictions(args, path, gold, documents)
+        systems[name] = load_checked_predictions(path, gold, documents, **options)
     return systems
 
 
