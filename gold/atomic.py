@@ -63,7 +63,8 @@ def _usual_mode(path: Path) -> int:
     return 0o666 & ~umask
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs (or is a zombie; see `os.kill`'s signal 0)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -86,7 +87,7 @@ def remove_stale_temporaries(target: str | os.PathLike[str]) -> list[Path]:
     prefix = f".{target.name}{TMP_MARK}"
     for leftover in target.parent.glob(f"{prefix}*"):
         pid = leftover.name[len(prefix) :].split(".")[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
             if leftover.name.endswith(".old") and not target.exists():
                 os.replace(leftover, target)  # killed between the two renames of a swap: the old output comes back
                 continue
@@ -99,11 +100,18 @@ def remove_stale_temporaries(target: str | os.PathLike[str]) -> list[Path]:
 
 
 def atomic_write_bytes(
-    path: str | os.PathLike[str], content: bytes, *, overwrite: bool = True, gold: bool = False
+    path: str | os.PathLike[str],
+    content: bytes,
+    *,
+    overwrite: bool = True,
+    gold: bool = False,
+    mode: int | None = None,
 ) -> Path:
     """Write `content` beside `path` under a temporary name, then rename it into place.
 
-    Only a gold writer (`gold` True) may write onto a gold file or into a gold directory.
+    Only a gold writer (`gold` True) may write onto a gold file or into a gold directory. `mode`
+    (e.g. 0o600 for secrets) is set before the file appears; by default a new file gets the
+    umask's mode and a replaced one keeps its own.
     """
     path = Path(path)
     _check_not_gold(path, gold)
@@ -115,7 +123,7 @@ def atomic_write_bytes(
     try:
         with open(tmp, "wb") as handle:
             handle.write(content)
-        os.chmod(tmp, _usual_mode(path))
+        os.chmod(tmp, _usual_mode(path) if mode is None else mode)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -124,10 +132,15 @@ def atomic_write_bytes(
 
 
 def atomic_write_text(
-    path: str | os.PathLike[str], content: str, *, overwrite: bool = True, gold: bool = False
+    path: str | os.PathLike[str],
+    content: str,
+    *,
+    overwrite: bool = True,
+    gold: bool = False,
+    mode: int | None = None,
 ) -> Path:
     """`atomic_write_bytes` for text: UTF-8, ``\\n`` line ends."""
-    return atomic_write_bytes(path, content.encode("utf-8"), overwrite=overwrite, gold=gold)
+    return atomic_write_bytes(path, content.encode("utf-8"), overwrite=overwrite, gold=gold, mode=mode)
 
 
 def cannot_write(output: str | os.PathLike[str], error: OSError) -> JinbiaoError:
@@ -240,3 +253,17 @@ def _directory_lock(directory: Path) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)
+
+
+@contextlib.contextmanager
+def file_lock(path: str | os.PathLike[str]) -> Iterator[None]:
+    """An exclusive lock on the lock file `path` (created with its directory), held while inside:
+    one process at a time, the others wait."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

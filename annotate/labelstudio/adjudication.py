@@ -48,7 +48,7 @@ from .export import PullResult, convert_export
 from .export.convert import candidate_of
 from .export.records import ANNOTATION
 from .instructions import instructions_html
-from .pull import check_output, download_snapshot, summary_json, user_emails
+from .pull import check_output, download_snapshot, user_emails
 from .push import DEFAULT_BATCH_SIZE, push
 from .tasks import region
 from .team import TeamPull
@@ -576,7 +576,7 @@ def write_gold(
             head = json.dumps({"format": DECISIONS_FORMAT}, ensure_ascii=False) + "\n"
             decisions.write_text(head + "".join(lines), encoding="utf-8")
             summary_path = tmp / "summary.json"
-            summary_path.write_text(summary_json(summary), encoding="utf-8")
+            summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             written += [decisions, summary_path]
     except JinbiaoError:
         raise

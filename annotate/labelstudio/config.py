@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
-
 from jinbiao.gold import LABEL_INFO, LabelInfo
 
 FROM_NAME = "label"
@@ -15,6 +13,8 @@ def label_config_xml(labels: tuple[LabelInfo, ...] = LABEL_INFO) -> str:
 
     No `granularity` attribute: word granularity snaps Chinese selections to wrong boundaries.
     """
+    from xml.sax.saxutils import quoteattr  # it imports urllib.request: not at every start of the CLI
+
     lines = ["<View>", f'  <Labels name="{FROM_NAME}" toName="{TO_NAME}">']
     for info in labels:
         lines.append(

@@ -129,8 +129,7 @@ def choose(root: Path, engine: str | None = None, url: str | None = None) -> Dat
     recorded = read_database(root)
     if recorded is None:
         chosen = wanted or Database(DEFAULT_DATABASE)
-        atomic_write_text(record_path(root), chosen.to_json())
-        os.chmod(record_path(root), 0o600)
+        atomic_write_text(record_path(root), chosen.to_json(), mode=0o600)
         return chosen
     if wanted is not None and wanted != recorded:
         raise DatabaseError(

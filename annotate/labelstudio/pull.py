@@ -491,12 +491,3 @@ def _json_list(lines: Iterable[str], indent: str, closing: str) -> Iterator[str]
         yield ("[\n" if first else ",\n") + indent + line
         first = False
     yield "[]" if first else f"\n{closing}]"
-
-
-def summary_json(summary: dict[str, Any]) -> str:
-    """Indented, except a long `items` list: one item per line (quick to write, easy to grep)."""
-    if not summary.get("items") or list(summary)[-1] != "items":
-        return json.dumps(summary, ensure_ascii=False, indent=1) + "\n"
-    head = json.dumps({key: value for key, value in summary.items() if key != "items"}, ensure_ascii=False, indent=1)
-    items = ",\n".join("  " + json.dumps(item, ensure_ascii=False) for item in summary["items"])
-    return head[:-2] + ',\n "items": [\n' + items + "\n ]\n}\n"

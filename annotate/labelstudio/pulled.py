@@ -345,16 +345,12 @@ class WrittenPull:
 
     def add_problem(self, problem: Problem) -> None:
         self.problems.append(problem)
-        self.totals.problems = len(self.problems)
-        self.totals.tasks_with_problems = len({p.task_id for p in self.problems if p.task_id is not None})
+        self.totals.count_problems(self.problems)
 
     @property
     def reconciled(self) -> bool:
         """Every annotation of the export, and every region of a submitted one, is either written or reported."""
-        counted, regions = self.totals.annotations, self.totals.regions
-        return counted.in_export == counted.written + counted.reported and (
-            regions.in_export == regions.written + regions.reported
-        )
+        return self.totals.reconciled
 
     @property
     def sets(self) -> dict[str, list[AnnotationSet]]:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jinbiao.gold import AnnotationSet, Document, JinbiaoError, ValidationError, validate_spans
+from jinbiao.gold.atomic import file_lock
 from jinbiao.gold.errors import Remedy
 from jinbiao.gold.paths import workspace_dir
 from jinbiao.gold.progress import progress_bar
@@ -369,24 +370,11 @@ def _ensure_project(
     return project, False, True
 
 
-@contextlib.contextmanager
-def project_lock(url: str, title: str) -> Iterator[None]:
+def project_lock(url: str, title: str) -> contextlib.AbstractContextManager[None]:
     """One push at a time into one project of one server, on this machine: a second push waits,
     then plans against the tasks the first one made (a lock file under the workspace's `locks/`)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not on POSIX
-        yield
-        return
     key = hashlib.sha256(f"{url}\x1f{title}".encode()).hexdigest()[:24]
-    path = workspace_dir("locks") / f"push-{key}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return file_lock(workspace_dir("locks") / f"push-{key}.lock")
 
 
 def push(

@@ -29,16 +29,13 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from jinbiao.gold import JinbiaoError
 from jinbiao.gold import paths as workspace
-from jinbiao.gold.atomic import atomic_write_text
+from jinbiao.gold.atomic import atomic_write_text, file_lock, pid_alive
 from jinbiao.gold.errors import Remedy
 
 from . import database as databases
@@ -110,13 +107,6 @@ class StudioCredentials:
         return f"StudioCredentials(username={self.username!r}, password=***, token=***)"
 
 
-def _write_private(path: Path, content: str) -> None:
-    """Write `content` to `path` atomically, readable by its owner only (0600). Nobody else can
-    see it meanwhile: the studio's directory is 0700 (`_make_dirs`)."""
-    atomic_write_text(path, content)
-    os.chmod(path, 0o600)
-
-
 def _make_dirs(paths: StudioPaths, *, reachable: bool = False) -> None:
     """The studio's directories, private to their owner; `reachable` lets other users pass through
     the studio's own (0711: they cannot list it, and open only what they are given), for the
@@ -136,7 +126,7 @@ def ensure_credentials(paths: StudioPaths) -> StudioCredentials:
     content = json.dumps(
         {"username": credentials.username, "password": credentials.password, "token": credentials.token}, indent=2
     )
-    _write_private(paths.credentials, content + "\n")
+    atomic_write_text(paths.credentials, content + "\n", mode=0o600)
     return credentials
 
 
@@ -206,7 +196,7 @@ def _read_state(paths: StudioPaths) -> dict[str, Any] | None:
 
 
 def _write_state(paths: StudioPaths, state: dict[str, Any]) -> None:
-    _write_private(paths.state, json.dumps(state, indent=2) + "\n")
+    atomic_write_text(paths.state, json.dumps(state, indent=2) + "\n", mode=0o600)
 
 
 def _alive(pid: int) -> bool:
@@ -218,12 +208,8 @@ def _alive(pid: int) -> bool:
             return True
         _CHILDREN.pop(pid, None)
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not pid_alive(pid):
         return False
-    except PermissionError:
-        return True
     stat = Path(f"/proc/{pid}/stat")
     with contextlib.suppress(OSError, IndexError):
         if stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":  # exited, not yet collected by its parent
@@ -246,22 +232,30 @@ def _is_our_server(pid: int, paths: StudioPaths) -> bool:
     return any("label_studio" in word or "label-studio" in word for word in words) and str(paths.data_dir) in words
 
 
+def _loopback_opener():
+    """A URL opener that never goes through a proxy (the studio is on this machine). urllib is
+    imported here: it costs every start of the CLI otherwise."""
+    import urllib.request
+
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def _health(url: str, timeout: float = 2.0) -> bool:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
     try:
-        with opener.open(f"{url}/health", timeout=timeout) as response:
+        with _loopback_opener().open(f"{url}/health", timeout=timeout) as response:
             return response.status == 200 and json.loads(response.read() or b"{}").get("status") == "UP"
-    except (urllib.error.URLError, OSError, ValueError):
+    except (OSError, ValueError):  # urllib's URLError is an OSError
         return False
 
 
 def _token_accepted(url: str, token: str, timeout: float = 10.0) -> bool:
+    import urllib.request
+
     request = urllib.request.Request(f"{url}/api/current-user/whoami", headers={"Authorization": f"Token {token}"})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(request, timeout=timeout) as response:
+        with _loopback_opener().open(request, timeout=timeout) as response:
             return response.status == 200
-    except (urllib.error.URLError, OSError):
+    except OSError:
         return False
 
 
@@ -303,21 +297,9 @@ def local_url(path: str | os.PathLike[str] | None = None) -> str | None:
 # ------------------------------------------------------------------------------ start / stop
 
 
-@contextlib.contextmanager
-def _locked(paths: StudioPaths) -> Iterator[None]:
+def _locked(paths: StudioPaths) -> contextlib.AbstractContextManager[None]:
     """One `start` or `stop` at a time per studio dir."""
-    paths.root.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not on POSIX
-        yield
-        return
-    with open(paths.lock, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return file_lock(paths.lock)
 
 
 def label_studio_installed(python: str = sys.executable) -> bool:

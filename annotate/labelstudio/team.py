@@ -363,7 +363,7 @@ def team_pull_of(team: Team, results: Mapping[str, PullResult]) -> TeamPull:
 
 def member_pull(email: str, project: str, result: PullResult, starting_point: str | None) -> MemberPull:
     """The annotator's set from their project's converted export, and what is wrong with the rest."""
-    mine = _case_insensitive(result, email) or AnnotationSet(name=email, kind="human")
+    mine = result.annotator_set(email, ignore_case=True) or AnnotationSet(name=email, kind="human")
     started = next((s for s in result.sets[PREDICTION] if s.meta["who"] == starting_point), None)
     member = MemberPull(email, project, result, mine, started)
     for problem in result.problems:
@@ -387,13 +387,6 @@ def member_pull(email: str, project: str, result: PullResult, starting_point: st
                 "an empty annotation): its spans were all drawn by hand"
             )
     return member
-
-
-def _case_insensitive(result: PullResult, email: str) -> AnnotationSet | None:
-    for annotation_set in result.annotator_sets:
-        if annotation_set.meta.get("rank") == 1 and str(annotation_set.meta.get("who", "")).lower() == email.lower():
-            return annotation_set
-    return None
 
 
 # ---------------------------------------------------------------------------- lead's fields

@@ -205,8 +205,7 @@ def convert_tasks(
         reason = f"{plan.listed_by_id.annotations} annotations are listed by id only; export them in full"
         problems.append(Problem(None, reason))
     problems.sort(key=lambda p: (p.task_id is None, p.task_id or 0, p.item != "task", str(p.item_id or "")))
-    totals.problems = len(problems)
-    totals.tasks_with_problems = len({p.task_id for p in problems if p.task_id is not None})
+    totals.count_problems(problems)
     notes = _notes(fmt, plan.listed_by_id)
     return Conversion(fmt, policy, problems, dict(sorted(missing.items())), totals, notes)
 

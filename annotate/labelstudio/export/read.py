@@ -18,7 +18,7 @@ from typing import Any
 from jinbiao.gold import JinbiaoError, Span
 
 from ..config import FROM_NAME, TO_NAME
-from .records import ANNOTATION, DRAFT, JSON, JSON_MIN, PREDICTION, SKIPPED, Export, ExportTask, Item, Region
+from .records import ANNOTATION, DRAFT, JSON, JSON_MIN, PREDICTION, SKIPPED, ExportTask, Item, Region
 
 # JSON_MIN flattens the task data into each record beside these fields of the annotation
 _JSON_MIN_META = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement", "history"}
@@ -61,13 +61,6 @@ def detect_format(payload: Any) -> str:
     raise ExportFormatError(
         "not a Label Studio export: its records have neither `data` (JSON) nor `annotator` (JSON_MIN)"
     )
-
-
-def read_export(payload: Any, *, users: Mapping[int, str] | None = None) -> Export:
-    """The tasks of a parsed JSON or JSON_MIN export, with their items and regions. `users` maps
-    user ids to emails, for the exports that name users by id only."""
-    fmt = detect_format(payload)
-    return Export(fmt, list(read_tasks(payload, fmt, users=users)))
 
 
 def read_tasks(records: Iterable[Any], fmt: str, *, users: Mapping[int, str] | None = None) -> Iterator[ExportTask]:

@@ -3,6 +3,7 @@ check and the sorting made of each item, what was counted, and the result of a p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,12 +95,6 @@ class ExportTask:
     def doc_id(self) -> str | None:
         value = self.data.get("doc_id") if isinstance(self.data, dict) else None
         return str(value) if value not in (None, "") else None
-
-
-@dataclass
-class Export:
-    format: str  # JSON | JSON_MIN
-    tasks: list[ExportTask]
 
 
 # ---------------------------------------------------------------------------------- checked
@@ -273,6 +268,19 @@ class Counts:
         both = self.submitted + self.skipped
         return ItemCounts(both.in_export + by_id, both.written, both.reported + by_id)
 
+    @property
+    def reconciled(self) -> bool:
+        """Every annotation of the export, and every region of a submitted one, is either written or reported."""
+        counted, regions = self.annotations, self.regions
+        return counted.in_export == counted.written + counted.reported and (
+            regions.in_export == regions.written + regions.reported
+        )
+
+    def count_problems(self, problems: Sequence[Problem]) -> None:
+        """Set the problem counts from the problems reported."""
+        self.problems = len(problems)
+        self.tasks_with_problems = len({p.task_id for p in problems if p.task_id is not None})
+
     def to_dict(self) -> dict[str, Any]:
         annotations = self.annotations
         return {
@@ -325,20 +333,16 @@ class PullResult:
     def annotator_sets(self) -> list[AnnotationSet]:
         return self.sets[ANNOTATION]
 
-    def annotator_set(self, who: str, rank: int = 1) -> AnnotationSet | None:
+    def annotator_set(self, who: str, rank: int = 1, *, ignore_case: bool = False) -> AnnotationSet | None:
+        def same(found: object) -> bool:
+            return str(found).lower() == who.lower() if ignore_case else found == who
+
         for annotation_set in self.sets[ANNOTATION]:
-            if annotation_set.meta.get("who") == who and annotation_set.meta.get("rank") == rank:
+            if same(annotation_set.meta.get("who")) and annotation_set.meta.get("rank") == rank:
                 return annotation_set
         return None
-
-    def add_problem(self, problem: Problem) -> None:
-        self.problems.append(problem)
-        self.totals.problems = len(self.problems)
 
     @property
     def reconciled(self) -> bool:
         """Every annotation of the export, and every region of a submitted one, is either written or reported."""
-        counted, regions = self.totals.annotations, self.totals.regions
-        return counted.in_export == counted.written + counted.reported and (
-            regions.in_export == regions.written + regions.reported
-        )
+        return self.totals.reconciled
