@@ -21,7 +21,8 @@ from operator import attrgetter
 
 import numpy as np
 
-from jinbiao.gold import LABEL_SET, LABELS, Span, ValidationError
+from jinbiao.gold import LABEL_SET, Span, ValidationError
+from jinbiao.gold.schema import schema_order
 
 from .inputs import SpansLike, as_annotation_set, check_against_gold
 from .matching import Matching, Pairs, expand_ranges, match
@@ -352,7 +353,7 @@ def align(
     codes = _Codes()
     gold_raw = _extract([gold_set.spans(d) for d in doc_ids], codes)
     pred_raw = _extract([pred_set.spans(d) for d in doc_ids], codes)
-    vocabulary = [label for label in LABELS if label in codes] + sorted(set(codes) - set(LABELS))
+    vocabulary = schema_order(codes)
     final = {label: i for i, label in enumerate(vocabulary)}
     remap = np.array([final[label] for label in codes], dtype=np.int64)
     texts = {}

@@ -8,16 +8,17 @@ order, paragraphs in document order, labels in the schema's order then any other
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from jinbiao.gold import LABEL_SET, LABELS, AnnotationSet
+from jinbiao.gold import LABEL_SET, AnnotationSet
+from jinbiao.gold.schema import schema_order
 
 from .alignment import Alignment, align
 from .metrics import scheme_counts
-from .schemes import SCHEMES
+from .schemes import matched_schemes
 
 UNITS = ("document", "paragraph")
 COUNT_DTYPE = np.int32  # a count of one unit and label; sums promote to int64
@@ -43,7 +44,8 @@ class CorpusCounts:
         return int(self.scheme_counts(next(s for s, u in self.counts if u == units), units).shape[0])
 
 
-def _check_units(units: Collection[str]) -> list[str]:
+def check_units(units: Collection[str]) -> list[str]:
+    """`units` in their fixed order, each "document" or "paragraph"."""
     unknown = [u for u in units if u not in UNITS]
     if unknown:
         raise ValueError(f"units must be 'document' or 'paragraph', not {unknown[0]!r}")
@@ -54,7 +56,7 @@ def count_alignment(
     alignment: Alignment, schemes: Sequence[str], units: Collection[str] = ("document",)
 ) -> CorpusCounts:
     """The counts of `schemes` (matched ones and "chars") over `units` of a whole alignment."""
-    counts = {(s, u): scheme_counts(alignment, s, u).astype(COUNT_DTYPE) for s in schemes for u in _check_units(units)}
+    counts = {(s, u): scheme_counts(alignment, s, u).astype(COUNT_DTYPE) for s in schemes for u in check_units(units)}
     return CorpusCounts(list(alignment.doc_ids), list(alignment.labels), counts, list(alignment.missing_docs))
 
 
@@ -94,11 +96,11 @@ class CountAccumulator:
         summed: bool = False,
     ) -> None:
         self.schemes = list(schemes)
-        self.units = _check_units(units)
+        self.units = check_units(units)
         if summed and self.units != ["document"]:
             raise ValueError("summed counts are over documents only")
         self.summed = summed
-        self.matched = [s for s in SCHEMES if s in self.schemes] or ["strict"]
+        self.matched = matched_schemes(self.schemes)
         self.allowed_labels = allowed_labels
         self.pred_file = pred_file
         self.batches: list[_Batch] = []
@@ -138,7 +140,7 @@ class CountAccumulator:
 
     def result(self) -> CorpusCounts:
         seen_labels = {label for batch in self.batches for label in batch.labels}
-        labels = [label for label in LABELS if label in seen_labels] + sorted(seen_labels - set(LABELS))
+        labels = schema_order(seen_labels)
         column = {label: i for i, label in enumerate(labels)}
         doc_ids = sorted(self.seen)
         row = {doc_id: i for i, doc_id in enumerate(doc_ids)}
@@ -186,20 +188,3 @@ def _within(sizes: np.ndarray) -> np.ndarray:
     total = int(sizes.sum())
     starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
     return np.arange(total, dtype=np.int64) - starts
-
-
-def count_batches(
-    batches: Iterable[tuple[AnnotationSet, AnnotationSet]],
-    schemes: Sequence[str],
-    units: Collection[str] = ("document",),
-    *,
-    allowed_labels: Collection[str] | None = LABEL_SET,
-    pred_file: str | None = None,
-    summed: bool = False,
-) -> CorpusCounts:
-    """The counts of a corpus given as (gold, predictions) batches, each aligned and dropped in turn;
-    `summed` adds the documents up as it goes (enough for a table without intervals)."""
-    accumulator = CountAccumulator(schemes, units, allowed_labels=allowed_labels, pred_file=pred_file, summed=summed)
-    for gold, pred in batches:
-        accumulator.add(gold, pred)
-    return accumulator.result()

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jinbiao.gold import LABELS, AnnotationSet, DocumentAnnotations, JinbiaoError
+from jinbiao.gold import AnnotationSet, DocumentAnnotations, JinbiaoError
+from jinbiao.gold.schema import schema_order
 
 from .alignment import align
 from .inputs import SpansLike, as_annotation_set
@@ -99,7 +100,7 @@ def char_labels(spans: Sequence, length: int, label_index: Mapping[str, int]) ->
 
 def _label_index(sets: Sequence[AnnotationSet]) -> dict[str, int]:
     found = {s.label for a in sets for d in a for s in d.spans}
-    ordered = [label for label in LABELS if label in found] + sorted(found - set(LABELS))
+    ordered = schema_order(found)
     return {label: i for i, label in enumerate(ordered)}
 
 

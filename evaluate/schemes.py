@@ -17,6 +17,8 @@ scheme: it counts (character, label) pairs, see `jinbiao.evaluate.alignment`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 SCHEMES: tuple[str, ...] = ("strict", "exact", "partial", "type")
@@ -30,6 +32,13 @@ HALF_CREDIT = np.array([2, 0, 1, 0], dtype=np.int64)
 CREDIT = np.array([1.0, 0.0, 0.5, 0.0])
 
 SCHEME_ALIASES = {"ent_type": "type", "entity_type": "type", "char": "chars", "character": "chars"}
+
+
+def matched_schemes(schemes: Iterable[str]) -> list[str]:
+    """The span schemes among `schemes` that need a matching (strict when there are none: `chars`
+    alone still needs the spans aligned)."""
+    wanted = set(schemes)
+    return [s for s in SCHEMES if s in wanted] or ["strict"]
 
 
 def check_scheme(scheme: str, *, allow_chars: bool = True) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 from jinbiao.gold import LABEL_SET, JinbiaoError
 
 from .alignment import Alignment, align
-from .counting import UNITS, CorpusCounts, count_alignment
+from .counting import CorpusCounts, check_units, count_alignment
 from .inputs import SpansLike
 from .intervals import (
     bootstrap_counts,
@@ -30,7 +30,7 @@ from .metrics import (
     prf,
     select_labels,
 )
-from .schemes import SCHEMES
+from .schemes import matched_schemes
 
 METRICS = ("precision", "recall", "f1")
 CI_COLUMNS = tuple(f"{m}_{end}" for m in METRICS for end in ("low", "high"))
@@ -111,8 +111,7 @@ def score(
         check_confidence(confidence)
     if by not in (None, "label", "document"):
         raise JinbiaoError(f"by must be 'label' or 'document', not {by!r}")
-    if units not in UNITS:
-        raise ValueError(f"units must be 'document' or 'paragraph', not {units!r}")
+    check_units([units])
     needed = ["document", units] if ci else ["document"]
     if isinstance(gold, CorpusCounts):
         if pred is not None:
@@ -120,7 +119,7 @@ def score(
         counted = gold
     else:
         alignment = as_alignment(
-            gold, pred, schemes=[s for s in SCHEMES if s in schemes] or ["strict"], allowed_labels=allowed_labels
+            gold, pred, schemes=matched_schemes(schemes), allowed_labels=allowed_labels
         )
         counted = count_alignment(alignment, schemes, needed)
     resampling = Resampling(units, n_resamples, confidence, seed) if ci else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -30,6 +31,12 @@ LABEL_INFO: tuple[LabelInfo, ...] = (
 
 LABELS: tuple[str, ...] = tuple(info.name for info in LABEL_INFO)
 LABEL_SET: frozenset[str] = frozenset(LABELS)
+
+
+def schema_order(labels: Iterable[str]) -> list[str]:
+    """`labels` (each once) in the schema's order, then any others sorted."""
+    found = set(labels)
+    return [label for label in LABELS if label in found] + sorted(found - LABEL_SET)
 LABEL_BY_NAME: dict[str, LabelInfo] = {info.name: info for info in LABEL_INFO}
 
 
