@@ -21,6 +21,7 @@ from jinbiao.gold import (
     span_problems,
 )
 from jinbiao.gold.errors import Remedy
+from jinbiao.gold.io import is_gold_path
 
 SpansLike = Union[AnnotationSet, Mapping[str, Sequence[Span]]]  # noqa: UP007 - a runtime alias on 3.10
 
@@ -203,25 +204,29 @@ class TrainingDocumentsWarning(UserWarning):
     """Scored on documents the model was trained on (allowed explicitly)."""
 
 
+NEEDS_TEXTS = "a gold set needs its texts (a gold directory, or JSONL written with texts)"
+
+
+def text_document(doc_id: str, text: str) -> Document:
+    """The document of a gold JSONL line (its text; no article file, no offset map)."""
+    return Document(doc_id, text, source=f"{doc_id}.txt", source_sha256="")
+
+
 def load_reference(
     path: str | Path, *, label_map: Mapping[str, str | None] | None = None
 ) -> tuple[AnnotationSet, list[Document]]:
     """The gold to score against, and its documents: a gold directory or file, or JSONL with texts."""
     path = Path(path)
     labels = LABEL_SET | frozenset(label_map or ())
-    if path.is_dir() or path.suffix == ".json":
+    if is_gold_path(path):
         gold, documents = load_gold(path, name=path.stem, labels=labels)
     else:
         gold = read_annotations(path, labels=labels)
         documents = []
         for found in gold:
             if found.text is None:
-                raise ValidationError(
-                    "a gold set needs its texts (a gold directory, or JSONL written with texts)",
-                    file=str(path),
-                    doc_id=found.doc_id,
-                )
-            documents.append(Document(found.doc_id, found.text, source=f"{found.doc_id}.txt", source_sha256=""))
+                raise ValidationError(NEEDS_TEXTS, file=str(path), doc_id=found.doc_id)
+            documents.append(text_document(found.doc_id, found.text))
     return (map_labels(gold, label_map) if label_map else gold), documents
 
 

@@ -18,10 +18,10 @@ from jinbiao.gold import LABEL_SET, ValidationError
 from jinbiao.gold.formats.common import LINE_BREAK
 from jinbiao.gold.formats.mapping import AnnotationBuilder, ReferenceDocuments
 from jinbiao.gold.formats.native import jsonl_records
-from jinbiao.gold.io import iter_gold, iter_jsonl, unreadable_reason
+from jinbiao.gold.io import is_gold_path, iter_gold, iter_jsonl, unreadable_reason
 
-from .inputs import refuse_training_documents
-from .stream_index import NEEDS_TEXTS, GoldIndex, is_gold_directory_or_file, prediction_reader
+from .inputs import NEEDS_TEXTS, refuse_training_documents
+from .stream_index import GoldIndex, prediction_reader
 
 
 def raise_whole_file_error(
@@ -51,7 +51,7 @@ def _check_gold(path: Path, labels: frozenset[str]) -> None:
     """`load_reference`'s checks, in its order, a document at a time."""
     if not path.exists():
         raise ValidationError(unreadable_reason(path), file=str(path))
-    if is_gold_directory_or_file(path):
+    if is_gold_path(path):
         for _ in iter_gold(path, labels=labels):  # what load_gold checks
             pass
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from array import array
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,11 @@ from jinbiao.gold.formats.common import validation_error
 from jinbiao.gold.formats.mapping import AnnotationBuilder, ReferenceDocuments
 from jinbiao.gold.formats.native import jsonl_records
 from jinbiao.gold.formats.reading import expect_dict
-from jinbiao.gold.io import gold_paths, jsonl_record, read_gold_document, text_lines, unreadable_reason
+from jinbiao.gold.io import gold_paths, is_gold_path, jsonl_record, read_gold_document, text_lines, unreadable_reason
+
+from .inputs import NEEDS_TEXTS, text_document
 
 STREAMED_FORMAT = "jinbiao"
-NEEDS_TEXTS = "a gold set needs its texts (a gold directory, or JSONL written with texts)"
 
 
 def _text_key(text: str) -> bytes:
@@ -32,21 +34,19 @@ def _text_key(text: str) -> bytes:
     return bytes.fromhex(sha256_text(text)[:32])
 
 
-def prediction_reader(path: Path, extra_documents: str, labels: frozenset[str] = LABEL_SET) -> AnnotationBuilder:
-    """The whole-file reader of jinbiao JSONL predictions, over no documents yet (`refs` is set
-    to the documents each record may annotate)."""
+def prediction_reader(
+    path: Path, extra_documents: str, labels: frozenset[str] = LABEL_SET, documents: Iterable[Document] = ()
+) -> AnnotationBuilder:
+    """The whole-file reader of jinbiao JSONL predictions over `documents` (none yet: `refs` is
+    then set to the documents each record may annotate)."""
     return AnnotationBuilder(
-        ReferenceDocuments([]),
+        ReferenceDocuments(documents),
         name=path.stem,
         format=STREAMED_FORMAT,
         source=str(path),
         labels=labels,
         extra_documents=extra_documents,
     )
-
-
-def is_gold_directory_or_file(path: Path) -> bool:
-    return path.is_dir() or path.suffix == ".json"
 
 
 @dataclass
@@ -68,7 +68,7 @@ class GoldIndex:
         if not path.exists():
             raise ValidationError(unreadable_reason(path), file=str(path))
         index = cls(path, path.stem)
-        if is_gold_directory_or_file(path):
+        if is_gold_path(path):
             index.files = gold_paths(path)
             for file in index.files:
                 index._add(*_id_and_text(file, labels), where=str(file))
@@ -125,7 +125,7 @@ class GoldIndex:
             handle.seek(self.offsets[position])
             _, doc_id, _, text = jsonl_record(handle.readline().decode("utf-8-sig"), 0, file=str(self.path))
         assert text is not None  # the first pass refused documents without a text
-        return Document(doc_id, text, source=f"{doc_id}.txt", source_sha256="")
+        return text_document(doc_id, text)
 
 
 @dataclass

@@ -23,46 +23,46 @@ import pandas as pd
 from jinbiao.gold import LABEL_SET, AnnotationSet, Document, DocumentAnnotations, JinbiaoError, ValidationError
 from jinbiao.gold.formats.common import warn_skipped
 from jinbiao.gold.formats.detect import head_lines
-from jinbiao.gold.formats.mapping import AnnotationBuilder
 from jinbiao.gold.formats.native import jsonl_records
-from jinbiao.gold.io import iter_gold, iter_jsonl, unreadable_reason
+from jinbiao.gold.io import is_gold_path, iter_gold, iter_jsonl, unreadable_reason
 from jinbiao.gold.progress import progress_bar
 
 from .alignment import Alignment, align
 from .counting import CorpusCounts, CountAccumulator, count_alignment
 from .inputs import (
+    NEEDS_TEXTS,
     load_checked_predictions,
     load_reference,
     map_labels,
     refuse_training_documents,
+    text_document,
     warn_missing_documents,
 )
 from .metrics import all_schemes
 from .schemes import SCHEMES
 from .scores import score
 from .stream_errors import raise_whole_file_error
-from .stream_index import NEEDS_TEXTS, STREAMED_FORMAT, GoldIndex, PredictionIndex, is_gold_directory_or_file
+from .stream_index import STREAMED_FORMAT, GoldIndex, PredictionIndex, prediction_reader
 
 BATCH_DOCUMENTS = 256  # documents aligned at once when streaming
 
-GoldItem = tuple[str, Document, DocumentAnnotations]
+GoldItem = tuple[Document, DocumentAnnotations]
 
 
 def iter_reference(path: str | Path, *, labels: frozenset[str] = LABEL_SET) -> Iterator[GoldItem]:
-    """The gold documents one at a time, each as (where it is, document, annotations): a gold
-    directory or file (checked as `load_gold` does), or JSONL whose lines carry their texts."""
+    """The gold documents one at a time, each with its annotations: a gold directory or file
+    (checked as `load_gold` does), or JSONL whose lines carry their texts."""
     path = Path(path)
     if not path.exists():
         raise ValidationError(unreadable_reason(path), file=str(path))
-    if is_gold_directory_or_file(path):
-        for file, document, spans, _ in iter_gold(path, labels=labels):
-            yield str(file), document, DocumentAnnotations(document.id, document.text_sha256, spans, document.text)
+    if is_gold_path(path):
+        for _, document, spans, _ in iter_gold(path, labels=labels):
+            yield document, DocumentAnnotations(document.id, document.text_sha256, spans, document.text)
         return
     for _, found in iter_jsonl(path, labels=labels):
         if found.text is None:
             raise ValidationError(NEEDS_TEXTS, file=str(path), doc_id=found.doc_id)
-        document = Document(found.doc_id, found.text, source=f"{found.doc_id}.txt", source_sha256="")
-        yield str(path), document, found
+        yield text_document(found.doc_id, found.text), found
 
 
 def paired_batches(
@@ -86,48 +86,45 @@ def paired_batches(
     refuse_training_documents(
         pred_index.trained_on, gold_index.ids, name=pred_index.name, allow=allow_training_documents
     )
-    batch: list[tuple[int, GoldItem]] = []
+    batch: list[GoldItem] = []
+    first = 0  # the position of the batch's first document in the gold
     with open(pred, "rb") as handle, progress_bar(len(gold_index), "scoring", enabled=show_progress) as bar:
-        for position, item in enumerate(iter_reference(gold, labels=labels)):
-            batch.append((position, item))
+        for item in iter_reference(gold, labels=labels):
+            batch.append(item)
             if len(batch) >= batch_documents:
-                yield _batch(batch, gold_index.name, pred_index, handle, labels, label_map, extra_documents)
+                yield _batch(batch, first, gold_index.name, pred_index, handle, labels, extra_documents, label_map)
                 bar.update(len(batch))
-                batch = []
+                first, batch = first + len(batch), []
         if batch:
-            yield _batch(batch, gold_index.name, pred_index, handle, labels, label_map, extra_documents)
+            yield _batch(batch, first, gold_index.name, pred_index, handle, labels, extra_documents, label_map)
             bar.update(len(batch))
 
 
 def _batch(
-    items: list[tuple[int, GoldItem]],
+    items: list[GoldItem],
+    first: int,
     gold_name: str,
     index: PredictionIndex,
     handle: Any,
     labels: frozenset[str],
-    label_map: Mapping[str, str | None] | None,
     extra_documents: str,
+    label_map: Mapping[str, str | None] | None,
 ) -> tuple[AnnotationSet, AnnotationSet]:
+    """The batch's gold, and its predictions read by seeking to their lines (checked by the
+    whole-file reader, over the batch's documents only)."""
     gold = AnnotationSet(name=gold_name, kind="gold")
-    for _, (_, _, spans) in items:
+    for _, spans in items:
         gold.add(spans)
-    builder = AnnotationBuilder(
-        [document for _, (_, document, _) in items],
-        name=index.name,
-        format=STREAMED_FORMAT,
-        source=str(index.path),
-        labels=labels,
-        extra_documents=extra_documents,
-    )
-    for position, _ in items:
+    reader = prediction_reader(index.path, extra_documents, labels, [document for document, _ in items])
+    for position in range(first, first + len(items)):
         offset = index.offsets[position]
         if offset < 0:
             continue
         handle.seek(offset)
         where = f"{index.path}:{index.lines[position]}"
-        for record in jsonl_records(json.loads(handle.readline()), where, builder):
-            builder.add_record(record)
-    pred = builder.finish(allow_empty=True)
+        for record in jsonl_records(json.loads(handle.readline()), where, reader):
+            reader.add_record(record)
+    pred = reader.finish(allow_empty=True)
     pred.name = index.name
     if label_map:
         return map_labels(gold, label_map), map_labels(pred, label_map)
@@ -141,24 +138,28 @@ def count_files(
     units: Collection[str] = ("document",),
     *,
     summed: bool = False,
-    **options: Any,
+    label_map: Mapping[str, str | None] | None = None,
+    extra_documents: str = "error",
+    allow_training_documents: bool = False,
+    batch_documents: int = BATCH_DOCUMENTS,
+    show_progress: bool = True,
 ) -> CorpusCounts:
     """The counts of `pred` (jinbiao JSONL) against `gold`, read a batch at a time (see `paired_batches`);
     gold documents without predictions are warned about once. `summed` keeps only the corpus's
     totals (all a table without intervals or rows per document needs). Bad input raises the
     error the whole-file path raises."""
     accumulator = CountAccumulator(schemes, units, pred_file=str(pred), summed=summed)
+    checks = {
+        "label_map": label_map,
+        "extra_documents": extra_documents,
+        "allow_training_documents": allow_training_documents,
+    }
     try:
-        for gold_batch, pred_batch in paired_batches(gold, pred, **options):
+        batches = paired_batches(gold, pred, batch_documents=batch_documents, show_progress=show_progress, **checks)
+        for gold_batch, pred_batch in batches:
             accumulator.add(gold_batch, pred_batch)
     except JinbiaoError:
-        raise_whole_file_error(
-            Path(gold),
-            Path(pred),
-            label_map=options.get("label_map"),
-            extra_documents=options.get("extra_documents", "error"),
-            allow_training_documents=options.get("allow_training_documents", False),
-        )
+        raise_whole_file_error(Path(gold), Path(pred), **checks)
         raise
     counted = accumulator.result()
     warn_missing_documents(str(pred), counted.missing_docs, stacklevel=3)

@@ -180,6 +180,12 @@ def gold_files(directory: str | os.PathLike[str]) -> list[Path]:
     return sorted(p for p in Path(directory).glob("*.json") if not p.name.startswith("."))
 
 
+def is_gold_path(path: str | os.PathLike[str]) -> bool:
+    """Whether `path` names gold files (a directory of them, or one `.json` file) rather than JSONL."""
+    path = Path(path)
+    return path.is_dir() or path.suffix == ".json"
+
+
 def gold_paths(path: str | os.PathLike[str]) -> list[Path]:
     """The files of a gold directory (refusing one without any), or the one gold file."""
     path = Path(path)
@@ -347,6 +353,6 @@ def read_annotations(path: str | os.PathLike[str], *, labels: frozenset[str] = L
     path = Path(path)
     if not path.exists():
         raise ValidationError(unreadable_reason(path), file=str(path))
-    if path.is_dir() or path.suffix == ".json":
+    if is_gold_path(path):
         return read_gold(path, name=path.stem, labels=labels)
     return read_jsonl(path, labels=labels)

@@ -29,3 +29,4 @@ def test_every_public_name_resolves():
     for name in jinbiao.evaluate.__all__:
         assert getattr(jinbiao.evaluate, name) is not None
     assert set(jinbiao.evaluate.__all__) == set(dir(jinbiao.evaluate)) & set(jinbiao.evaluate.__all__)
+    assert set(jinbiao.evaluate.__all__) == set(jinbiao.evaluate._WHERE)

@@ -106,12 +106,12 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
     return {"root": root, "gold_jsonl": root / "gold.jsonl", "gold_dir": gold_dir, "pred": root / "pred.jsonl"}
 
 
-def whole_file_table(gold: Path, pred: Path, **options) -> pd.DataFrame:
+def whole_file_table(gold: Path, pred: Path, *, allow: bool = False, **options) -> pd.DataFrame:
     label_map = options.pop("label_map", None)
     extra = options.pop("extra_documents", "error")
     reference, documents = load_reference(gold, label_map=label_map)
     predictions = load_predictions(pred, documents, label_map=label_map, extra_documents=extra)
-    check_not_training_data(reference, predictions)
+    check_not_training_data(reference, predictions, allow=allow)
     return score(align(reference, predictions, pred_file=str(pred)), **options)
 
 
@@ -394,7 +394,7 @@ def test_odd_and_bad_files_give_the_whole_file_outcome(tmp_path: Path, case: str
     else:
         path.write_text("".join(pred), encoding="utf-8")
     allow = options.pop("allow_training_documents", False)
-    expected = _outcome(_whole_file_allowing, gold, path, allow=allow, scheme="strict", **options)
+    expected = _outcome(whole_file_table, gold, path, allow=allow, scheme="strict", **options)
     for batch in (1, 256):
         found = _outcome(
             score_files,
@@ -411,15 +411,6 @@ def test_odd_and_bad_files_give_the_whole_file_outcome(tmp_path: Path, case: str
         else:
             pd.testing.assert_frame_equal(found[0], expected[0], check_exact=True)
             assert found[1] == expected[1]
-
-
-def _whole_file_allowing(gold: Path, pred: Path, *, allow: bool, **options) -> pd.DataFrame:
-    label_map = options.pop("label_map", None)
-    extra = options.pop("extra_documents", "error")
-    reference, documents = load_reference(gold, label_map=label_map)
-    predictions = load_predictions(pred, documents, label_map=label_map, extra_documents=extra)
-    check_not_training_data(reference, predictions, allow=allow)
-    return score(align(reference, predictions, pred_file=str(pred)), **options)
 
 
 def test_the_odd_cases_say_what_they_should(tmp_path: Path) -> None:
