@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import pycrfsuite
-import sklearn_crfsuite
 
 from jinbiao.gold import LABEL_SET, AnnotationSet, Document, JinbiaoError, Span, load_gold
 from jinbiao.gold.edges import trim_edges
@@ -222,6 +221,8 @@ class CRFExtractor(Extractor):
         X, y = self.sequences(documents, gold)
         outside_X, outside_y, outside = self.outside_sequences()
         X, y = X + outside_X, y + outside_y
+        import sklearn_crfsuite  # training only: it loads scikit-learn, which extracting never needs
+
         crf = sklearn_crfsuite.CRF(algorithm="lbfgs", **self.params)
         try:
             crf.fit(X, y)

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import pycrfsuite
-import sklearn_crfsuite
 
 from jinbiao.gold.atomic import atomic_write_bytes, atomic_write_text
 
@@ -65,7 +64,15 @@ Sentence = tuple[str, list[tuple[int, int, str]]]
 
 def msra_split(path: str | os.PathLike[str] | None = None) -> tuple[list[Sentence], list[Sentence]]:
     """(training pool, development sentences) of the MSRA training file: the last `DEV_SENTENCES` are development."""
-    sentences = list(read_msra(path if path is not None else msra_data_path()))
+    path = Path(path if path is not None else msra_data_path())
+    pool, development = _read_split(str(path.resolve()), path.stat().st_mtime_ns)
+    return list(pool), list(development)
+
+
+@lru_cache(maxsize=1)
+def _read_split(path: str, modified_ns: int) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...]]:
+    """The split, read once per file version (a leaderboard or a calibration asks for it per fold)."""
+    sentences = tuple(read_msra(path))
     cut = max(0, len(sentences) - DEV_SENTENCES)
     return sentences[:cut], sentences[cut:]
 
@@ -157,6 +164,8 @@ class NameTagger:
         X = [base_features(text, NAMES_FEATURES) for text, _ in chosen]
         y = [spans_to_tags(len(text), our_spans(text, spans)) for text, spans in chosen]
         settings = {**NAMES_PARAMS, **(params or {})}
+        import sklearn_crfsuite  # training only: it loads scikit-learn, which extracting never needs
+
         crf = sklearn_crfsuite.CRF(algorithm="lbfgs", **settings)
         try:
             crf.fit(X, y)
