@@ -15,13 +15,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinbiao.gold import LABEL_SET, Document, ValidationError
+from jinbiao.gold import LABEL_SET, AnnotationSet, Document, ValidationError
 from jinbiao.gold.document import sha256_text
 from jinbiao.gold.formats.common import validation_error
 from jinbiao.gold.formats.mapping import AnnotationBuilder, ReferenceDocuments
 from jinbiao.gold.formats.native import jsonl_records
 from jinbiao.gold.formats.reading import expect_dict
-from jinbiao.gold.io import gold_paths, is_gold_path, jsonl_record, read_gold_document, text_lines, unreadable_reason
+from jinbiao.gold.io import (
+    apply_annotator,
+    gold_paths,
+    is_gold_path,
+    jsonl_record,
+    read_gold_document,
+    text_lines,
+    unreadable_reason,
+)
 
 from .inputs import NEEDS_TEXTS, text_document
 
@@ -191,11 +199,9 @@ class PredictionIndex:
     def _note_annotator(self, record: dict[str, Any]) -> None:
         """Who made the predictions: the annotator of each record up to the first one kept, as the
         whole-file reader takes it."""
-        who = record.get("annotator") or {}
-        if isinstance(who, dict):
-            self.name = who.get("name") or self.name
-            if isinstance(who.get("trained_on"), list):
-                self.trained_on = [str(doc_id) for doc_id in who["trained_on"]]
+        who = AnnotationSet(name=self.name, meta={"trained_on": self.trained_on})
+        apply_annotator(who, record.get("annotator"))
+        self.name, self.trained_on = who.name, who.meta["trained_on"]
 
     @staticmethod
     def _target(record: dict[str, Any], gold: GoldIndex, where: str) -> int | None:

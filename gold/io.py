@@ -250,6 +250,18 @@ def annotator_record(annotation_set: AnnotationSet) -> dict[str, Any]:
     return record
 
 
+def apply_annotator(annotation_set: AnnotationSet, who: Any) -> None:
+    """Take who made the spans from a JSONL line's 'annotator' object (`annotator_record` read
+    back): name, kind and version, and a model's ``trained_on``; what it lacks stays as it was."""
+    if not isinstance(who, dict):
+        return
+    annotation_set.name = who.get("name") or annotation_set.name
+    annotation_set.kind = who.get("kind") or annotation_set.kind
+    annotation_set.version = who.get("version")
+    if isinstance(who.get("trained_on"), list):
+        annotation_set.meta["trained_on"] = [str(doc_id) for doc_id in who["trained_on"]]
+
+
 def annotation_set_jsonl(annotation_set: AnnotationSet) -> str:
     lines = []
     for doc in annotation_set:
@@ -334,11 +346,8 @@ def read_jsonl(
     annotation_set: AnnotationSet | None = None
     for who, document in iter_jsonl(path, labels=labels, allow_overlap=allow_overlap):
         if annotation_set is None:
-            annotation_set = AnnotationSet(
-                name=who.get("name") or path.stem, kind=who.get("kind") or "human", version=who.get("version")
-            )
-            if isinstance(who.get("trained_on"), list):
-                annotation_set.meta["trained_on"] = [str(doc_id) for doc_id in who["trained_on"]]
+            annotation_set = AnnotationSet(name=path.stem, kind="human")
+            apply_annotator(annotation_set, who)
         try:
             annotation_set.add(document)
         except ValueError as error:

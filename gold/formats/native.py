@@ -12,7 +12,7 @@ from ..annotation_set import AnnotationSet, DocumentAnnotations
 from ..atomic import atomic_write_text
 from ..document import Document
 from ..errors import JinbiaoError
-from ..io import annotation_set_jsonl, load_gold
+from ..io import annotation_set_jsonl, apply_annotator, load_gold
 from ..schema import LABEL_SET
 from .common import validation_error
 from .mapping import AnnotationBuilder, DocumentRecord, ReferenceDocuments, SpanRecord
@@ -39,14 +39,8 @@ def jsonl_records(value: Any, where: str, builder: AnnotationBuilder) -> Iterato
             doc_id=doc_id,
             hint="the annotations were made on another version of the text",
         )
-    if not builder.result.documents and not builder.where_seen:
-        who = record.get("annotator") or {}
-        if isinstance(who, dict):
-            builder.result.name = who.get("name") or builder.result.name
-            builder.result.kind = who.get("kind") or builder.result.kind
-            builder.result.version = who.get("version")
-            if isinstance(who.get("trained_on"), list):
-                builder.result.meta["trained_on"] = [str(doc_id) for doc_id in who["trained_on"]]
+    if not builder.where_seen:  # until the first document is kept, each record says who made the spans
+        apply_annotator(builder.result, record.get("annotator"))
     spans = []
     for index, item in enumerate(expect_list(record["spans"], where, "'spans'")):
         if not isinstance(item, dict) or not {"start", "end", "label"} <= item.keys():
@@ -124,7 +118,13 @@ def write_jinbiao_jsonl(
     overwrite: bool = False,
 ) -> Path:
     """jinbiao annotation JSONL (format ``jinbiao-annotations/1``) with each document's text."""
-    copy = AnnotationSet(name=annotation_set.name, kind=annotation_set.kind, version=annotation_set.version)
+    trained_on = annotation_set.meta.get("trained_on")
+    copy = AnnotationSet(
+        name=annotation_set.name,
+        kind=annotation_set.kind,
+        version=annotation_set.version,
+        meta={} if trained_on is None else {"trained_on": trained_on},  # score refuses its training documents
+    )
     for document, spans in spans_to_write(annotation_set, documents, file=str(path)):
         copy.add(DocumentAnnotations(document.id, document.text_sha256, spans, document.text))
     return atomic_write_text(path, annotation_set_jsonl(copy), overwrite=overwrite)

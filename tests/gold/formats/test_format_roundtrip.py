@@ -82,3 +82,13 @@ def test_conll_without_docstart_lines_round_trips_by_id_or_by_text(tmp_path, eve
     path = write_annotations(gold, documents, tmp_path / "out.conll", "conll", document_marker=marker)
     assert path.read_text(encoding="utf-8").startswith("# doc_id = 000_" if marker else "北\tB-GPE\n")
     assert keys(read_annotations_any(path, documents)) == keys(gold)
+
+
+def test_writing_jinbiao_jsonl_keeps_the_documents_a_model_was_trained_on(tmp_path, everything):
+    gold, documents = everything
+    model = AnnotationSet(name="crf", kind="baseline", version="3", meta={"trained_on": ["b", "a"]})
+    for doc in gold:
+        model.add(doc)
+    back = read_annotations_any(write_annotations(model, documents, tmp_path / "crf.jsonl", "jinbiao"), documents)
+    assert (back.name, back.kind, back.version) == ("crf", "baseline", "3")
+    assert back.meta["trained_on"] == ["a", "b"]
