@@ -74,6 +74,11 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def _inside_temporary(path: Path) -> bool:
+    """Whether `path` is inside a temporary directory that `atomic_directory` is building."""
+    return any(TMP_MARK in parent.name for parent in path.parents)
+
+
 def _temporary_name(target: Path) -> Path:
     return target.with_name(f".{target.name}{TMP_MARK}{os.getpid()}")
 
@@ -118,7 +123,8 @@ def atomic_write_bytes(
     if not overwrite and path.exists():
         raise OutputExistsError(str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(path)
+    if not _inside_temporary(path):  # a directory being built holds nothing stale: no scan per file
+        remove_stale_temporaries(path)
     tmp = _temporary_name(path)
     try:
         with open(tmp, "wb") as handle:

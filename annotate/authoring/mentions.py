@@ -16,6 +16,7 @@ from typing import Any
 
 from jinbiao.gold import Document, JinbiaoError, Span, sort_spans, write_gold_document
 from jinbiao.gold.atomic import atomic_directory
+from jinbiao.gold.formats.common import LINE_BREAK
 from jinbiao.gold.io import unreadable_reason
 
 
@@ -104,7 +105,7 @@ def read_mentions(path: str | os.PathLike[str]) -> list[Mention]:
     with ``"n": K`` to pick the K-th occurrence of the text on its line."""
     mentions = []
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = LINE_BREAK.split(Path(path).read_text(encoding="utf-8"))  # not at U+2028 inside a string
     except UnicodeDecodeError as error:
         raise MentionError(f"{path}: not UTF-8 ({error.reason} at byte {error.start}); re-save it as UTF-8") from None
     except OSError as error:

@@ -92,6 +92,7 @@ class ReferenceDocuments:
             self.by_id[document.id] = document
             self.documents.append(document)
         self._by_text: dict[str, list[Document]] | None = None
+        self._by_source: dict[str, list[Document]] | None = None
         self._by_stripped: dict[str, list[Document]] | None = None
 
     def __len__(self) -> int:
@@ -108,8 +109,11 @@ class ReferenceDocuments:
         return self._by_text.get(text, [])
 
     def with_raw_text(self, raw: str) -> list[Document]:
-        digest = sha256_bytes(raw.encode("utf-8"))
-        same_bytes = [d for d in self.documents if d.source_sha256 == digest]
+        if self._by_source is None:
+            self._by_source = {}
+            for document in self.documents:
+                self._by_source.setdefault(document.source_sha256, []).append(document)
+        same_bytes = self._by_source.get(sha256_bytes(raw.encode("utf-8")), [])
         return same_bytes or [d for d in self.documents if is_raw_of(raw, d)]
 
     def stripped(self) -> dict[str, list[Document]]:
