@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from jinbiao.gold import Document, JinbiaoError, sha256_bytes
@@ -93,23 +93,28 @@ def load_document(
     return document, result
 
 
+def load_documents(
+    files: Iterable[tuple[Path, Path]], *, config: NormalizationConfig | None = None
+) -> Iterator[tuple[Document, Normalized]]:
+    """Each listed article (file, corpus root) normalized, with what normalization removed from it,
+    one at a time; a document id met twice is refused."""
+    seen: dict[str, Path] = {}
+    for file, root in files:
+        document, result = load_document(file, root=root, config=config)
+        if document.id in seen:
+            raise CorpusError(f"{file}: document id {document.id!r} is also {seen[document.id]}; rename one file")
+        seen[document.id] = file
+        yield document, result
+
+
 def load_corpus(
     paths: Iterable[str | os.PathLike[str]], *, config: NormalizationConfig | None = None
 ) -> list[Document]:
     """Every article under `paths`, normalized, in file order; ids must be unique."""
-    return [document for document, _ in load_corpus_with_reports(paths, config=config)]
+    return [document for document, _ in load_documents(source_files(paths), config=config)]
 
 
 def load_corpus_with_reports(
     paths: Iterable[str | os.PathLike[str]], *, config: NormalizationConfig | None = None
 ) -> list[tuple[Document, Normalized]]:
-    loaded: list[tuple[Document, Normalized]] = []
-    seen: dict[str, Path] = {}
-    for file, root in source_files(paths):
-        document, result = load_document(file, root=root, config=config)
-        if document.id in seen:
-            raise CorpusError(f"{file}: document id {document.id!r} is also {seen[document.id]}; rename one file")
-        seen[document.id] = file
-        loaded.append((document, result))
-    return loaded
-
+    return list(load_documents(source_files(paths), config=config))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from jinbiao.gold import Document
 
-from .load import CorpusError, load_document, source_files
+from .load import load_documents, source_files
 from .normalize import NormalizationConfig, Normalized
 
 
@@ -48,12 +48,7 @@ class CorpusStream:
     def with_reports(self) -> Iterator[tuple[Document, Normalized]]:
         """Each document with what normalization removed from it (its `Normalized`, whose offsets
         are the document's runs)."""
-        seen: dict[str, Path] = {}
-        for file, root in self.files:
-            document, result = load_document(file, root=root, config=self.config)
-            if document.id in seen:
-                raise CorpusError(f"{file}: document id {document.id!r} is also {seen[document.id]}; rename one file")
-            seen[document.id] = file
+        for document, result in load_documents(self.files, config=self.config):
             result.offsets = document.offsets  # type: ignore[assignment]  # the per-character map goes
             yield document, result
 
