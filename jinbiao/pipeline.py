@@ -21,23 +21,22 @@ from pathlib import Path
 from typing import Any
 
 from jinbiao.annotate.corpus import NormalizationConfig, load_corpus
-from jinbiao.annotate.corpus.stream import open_corpus
 from jinbiao.annotate.labelstudio.config import label_config_xml
-from jinbiao.baselines import DEFAULT_BASELINE, Extractor, available, get_extractor
+from jinbiao.baselines import DEFAULT_BASELINE, available
 from jinbiao.baselines.crf_model import DEFAULT_GOLD_DIR, ModelError, has_gold
-from jinbiao.engines import DEFAULT_ENGINE, make_engine
+from jinbiao.engines import DEFAULT_ENGINE
 from jinbiao.gold import LABELS, atomic_write_text, read_jsonl
 from jinbiao.gold.paths import ARTICLES_DIR
 from jinbiao.gold.tables import format_table
 from jinbiao.leaderboard import DEFAULT_N_RESAMPLES, DEFAULT_RESULTS_DIR, LeaderboardRun, run_leaderboard
-from jinbiao.models import Say, provide_model
+from jinbiao.models import Say
 from jinbiao.prelabel import (
     BATCH_CHARACTERS,
     OUTPUT_DIR,
     PredictionsJsonl,
+    StreamJob,
     StreamReport,
     TasksJson,
-    stream_extraction,
 )
 
 
@@ -102,28 +101,25 @@ def run_baselines(
 
     Each learned baseline gets its model first (`jinbiao.models.provide_model`: loaded, else trained
     from the gold in `gold_dir`, announced to `say`); one whose model cannot be had is skipped, with why."""
-    runner = make_engine(jobs, engine=engine, scheduler=scheduler)
-    extractors = [get_extractor(name) for name in baseline_order(baselines)]
-    corpus = open_corpus(paths, config=config)
+    job = StreamJob.prepare(
+        paths,
+        baseline_order(baselines),
+        config=config,
+        jobs=jobs,
+        engine=engine,
+        scheduler=scheduler,
+        say=say,
+        gold_dir=gold_dir,
+        skip_unready=True,
+    )
     out = Path(out_dir)
-    result = CorpusRun(StreamReport([]), out, list(paths), config)
-    ready: list[Extractor] = []
-    for extractor in extractors:
-        try:
-            ready.append(provide_model(extractor, gold_dir=gold_dir, say=say))
-        except ModelError as error:
-            result.skipped[extractor.name] = error
+    result = CorpusRun(StreamReport([]), out, list(paths), config, skipped=job.skipped)
     outputs = [(out / "tasks.json", TasksJson())]
-    outputs += [(result.predictions_path(e.name), PredictionsJsonl(i, e.trained_on)) for i, e in enumerate(ready)]
-    result.report = stream_extraction(
-        corpus,
-        ready,
-        outputs,
-        engine=runner,
-        resume=resume,
-        show_progress=show_progress,
-        description="run",
-        batch_characters=batch_characters,
+    outputs += [
+        (result.predictions_path(e.name), PredictionsJsonl(i, e.trained_on)) for i, e in enumerate(job.extractors)
+    ]
+    result.report = job.run(
+        outputs, description="run", resume=resume, show_progress=show_progress, batch_characters=batch_characters
     )
     tasks, *predictions = result.report.written
     result.written = [tasks, atomic_write_text(out / "label_config.xml", label_config_xml()), *predictions]

@@ -32,6 +32,7 @@ from jinbiao.annotate.corpus import NormalizationConfig, load_corpus
 from jinbiao.annotate.corpus.stream import CorpusStream, open_corpus
 from jinbiao.annotate.labelstudio.tasks import build_tasks, document_task
 from jinbiao.baselines import DEFAULT_BASELINE, Extractor, get_extractor
+from jinbiao.baselines.crf_model import DEFAULT_GOLD_DIR, ModelError
 from jinbiao.engines import DEFAULT_ENGINE, Engine, make_engine, models_digest
 from jinbiao.engines.outputs import Journal, StreamedFile
 from jinbiao.gold import AnnotationSet, Document, validate_spans
@@ -360,6 +361,51 @@ def _add(report: StreamReport, done: Extracted, reused: bool) -> None:
             totals.characters += done.characters
 
 
+@dataclass
+class StreamJob:
+    """A streamed job made ready in the order that fails fastest: the engine, the baselines' names,
+    the corpus (listed, not read), then the models (provided, announced to `say`)."""
+
+    engine: Any
+    corpus: CorpusStream
+    extractors: list[Extractor]
+    skipped: dict[str, ModelError]
+
+    @classmethod
+    def prepare(
+        cls,
+        paths: Sequence[str | os.PathLike[str]],
+        names: Sequence[str],
+        *,
+        config: NormalizationConfig | None,
+        jobs: int | None,
+        engine: str,
+        scheduler: Any,
+        say: Say | None,
+        gold_dir: str | os.PathLike[str] | None = DEFAULT_GOLD_DIR,
+        skip_unready: bool = False,
+    ) -> StreamJob:
+        """With `skip_unready`, a baseline whose model cannot be had is left out (with why) instead of failing."""
+        runner = make_engine(jobs, engine=engine, scheduler=scheduler)
+        found = [get_extractor(name) for name in names]
+        corpus = open_corpus(paths, config=config)
+        ready: list[Extractor] = []
+        skipped: dict[str, ModelError] = {}
+        for extractor in found:
+            try:
+                ready.append(provide_model(extractor, gold_dir=gold_dir, say=say))
+            except ModelError as error:
+                if not skip_unready:
+                    raise
+                skipped[extractor.name] = error
+        return cls(runner, corpus, ready, skipped)
+
+    def run(self, outputs: list[tuple[Any, Any]], *, description: str, **options: Any) -> StreamReport:
+        return stream_extraction(
+            self.corpus, self.extractors, outputs, engine=self.engine, description=description, **options
+        )
+
+
 def write_predictions(
     paths: Sequence[str | os.PathLike[str]],
     baseline: str,
@@ -377,19 +423,10 @@ def write_predictions(
     """`baseline`'s predictions on the corpus under `paths`, streamed to the JSONL file `output`
     (`jinbiao extract`). The engine, the corpus and the baseline's name are checked before its model
     is provided (`jinbiao.models`, told to `say`)."""
-    runner = make_engine(jobs, engine=engine, scheduler=scheduler)
-    get_extractor(baseline)
-    corpus = open_corpus(paths, config=config)
-    extractors = ready_extractors([baseline], say=say)
-    return stream_extraction(
-        corpus,
-        extractors,
-        [(output, PredictionsJsonl(0, extractors[0].trained_on))],
-        engine=runner,
-        resume=resume,
-        show_progress=show_progress,
-        description=baseline,
-        batch_characters=batch_characters,
+    job = StreamJob.prepare(paths, [baseline], config=config, jobs=jobs, engine=engine, scheduler=scheduler, say=say)
+    outputs = [(output, PredictionsJsonl(0, job.extractors[0].trained_on))]
+    return job.run(
+        outputs, description=baseline, resume=resume, show_progress=show_progress, batch_characters=batch_characters
     )
 
 
@@ -409,19 +446,12 @@ def write_tasks(
 ) -> StreamReport:
     """Label Studio tasks for the corpus under `paths` with the predictions of every named baseline,
     streamed to `output` (`jinbiao prelabel`): the same bytes as `tasks_json`."""
-    runner = make_engine(jobs, engine=engine, scheduler=scheduler)
-    for name in baselines:
-        get_extractor(name)
-    corpus = open_corpus(paths, config=config)
-    extractors = ready_extractors(baselines, say=say)
-    return stream_extraction(
-        corpus,
-        extractors,
+    job = StreamJob.prepare(paths, baselines, config=config, jobs=jobs, engine=engine, scheduler=scheduler, say=say)
+    return job.run(
         [(output, TasksJson())],
-        engine=runner,
+        description="prelabel",
         resume=resume,
         show_progress=show_progress,
-        description="prelabel",
         batch_characters=batch_characters,
     )
 

@@ -23,7 +23,7 @@ from jinbiao.annotate.labelstudio.database import DATABASES
 from jinbiao.annotate.labelstudio.export import DEFAULT_POLICY, POLICIES, Problem
 from jinbiao.annotate.labelstudio.push import DEFAULT_BATCH_SIZE
 from jinbiao.annotate.labelstudio.server import DEFAULT_PORT, START_TIMEOUT, STOP_TIMEOUT
-from jinbiao.baselines import DEFAULT_BASELINE, get_extractor
+from jinbiao.baselines import DEFAULT_BASELINE
 from jinbiao.gold import AnnotationSet, Document, JinbiaoError, read_annotations
 
 from .common import check_output_dir, positive_float, positive_int
@@ -152,8 +152,6 @@ def prediction_sets(
     told to `say`), then the annotation files given."""
     from jinbiao.prelabel import baseline_predictions
 
-    for name in baselines:
-        get_extractor(name)  # an unknown name fails before any model is provided
     sets = baseline_predictions(baselines, documents, say=say, show_progress=show_progress) if baselines else []
     sets.extend(read_annotations(path) for path in files)
     return sets
@@ -169,9 +167,7 @@ def baseline_predictor(names: Sequence[str], *, say: Say | None = None) -> Predi
 
     if not names:
         return None
-    for name in names:
-        get_extractor(name)  # an unknown name fails before any model is provided
-    extractors = ready_extractors(names, say=say)
+    extractors = ready_extractors(names, say=say)  # every name looked up before any model is provided
 
     def predict(documents: Sequence[Document]) -> list[AnnotationSet]:
         return [run_extractor(extractor, documents).annotation_set for extractor in extractors]
