@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from jinbiao.gold import LABEL_SET, AnnotationSet, Document, Span
+from jinbiao.gold.schema import NAME_LABELS
 
 from .base import Extractor
 from .calibration import (
@@ -49,7 +50,6 @@ from .simplified import to_simplified
 
 ENSEMBLE_VERSION = "2.0"
 
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 # at equal length, the member listed first wins
 RANK = (CRF_SOURCE, RULES_SOURCE, NAMES_SOURCE, JIEBA_SOURCE, PLACES_SOURCE)
 # the name tagger's spans below this raw score are not candidates (docs/models.md: how it was chosen)

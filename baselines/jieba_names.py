@@ -16,6 +16,7 @@ import jieba
 import jieba.posseg
 
 from jinbiao.gold import Document, Span
+from jinbiao.gold.schema import NAME_LABELS
 
 from .base import Extractor
 from .calibration import JIEBA_SOURCE, Calibrator, default_calibrator
@@ -153,7 +154,7 @@ def _is_person(word: str) -> bool:
 class JiebaExtractor(Extractor):
     name = "jieba"
     version = "2.0"
-    labels = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+    labels = NAME_LABELS
     description = (
         "jieba.posseg name tags, merged into whole names and filtered against frequent false names; "
         "places from the place gazetteer; calibrated scores."

@@ -34,6 +34,7 @@ from typing import Any
 import pycrfsuite
 
 from jinbiao.gold.atomic import atomic_write_bytes, atomic_write_text
+from jinbiao.gold.schema import NAME_LABELS, schema_order
 
 from .crf_features import FeatureConfig, base_features, sentence_bounds
 from .crf_model import DEFAULT_NAME_SENTENCES as DEFAULT_SENTENCES
@@ -43,7 +44,6 @@ from .msra import MSRA_VERSION, file_sha256, msra_data_path, our_spans, read_msr
 
 NAMES_FORMAT = "jinbiao-names/1"
 NAMES_VERSION = "1"
-NAME_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
 NAMES_FEATURES = FeatureConfig(("chars", "jieba", "gazetteer"))
 DEV_SENTENCES = 2000
 NAMES_PARAMS: dict[str, Any] = {"c1": 0.2, "c2": 0.01, "max_iterations": 100}
@@ -118,7 +118,7 @@ class NameMeta:
     version: str = NAMES_VERSION
     mapping_version: str = MSRA_VERSION
     format: str = NAMES_FORMAT
-    labels: list[str] = field(default_factory=lambda: list(NAME_LABELS))
+    labels: list[str] = field(default_factory=lambda: schema_order(NAME_LABELS))
     seconds: float = 0.0
     licence: str = MSRA_LICENCE
     command: str = TRAIN_COMMAND

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 
 from jinbiao.gold import Document, Span
+from jinbiao.gold.schema import NUMERIC_LABELS
 
 from .base import Extractor
 from .calibration import RULES_SOURCE, Calibrator, default_calibrator
@@ -44,7 +45,7 @@ def law_spans(text: str) -> Iterator[tuple[int, int, str]]:
 class RuleExtractor(Extractor):
     name = "rules"
     version = "2.0"
-    labels = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "LAW"})
+    labels = NUMERIC_LABELS | {"LAW"}
     description = "The numeric and temporal grammar (cn2an-backed) and 《》 titles for LAW; calibrated scores."
 
     def __init__(self, calibrator: Calibrator | None = None) -> None:

@@ -31,12 +31,17 @@ LABEL_INFO: tuple[LabelInfo, ...] = (
 
 LABELS: tuple[str, ...] = tuple(info.name for info in LABEL_INFO)
 LABEL_SET: frozenset[str] = frozenset(LABELS)
+# The two families the baselines and the held-out sets are built around (LAW is neither).
+NAME_LABELS: frozenset[str] = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+NUMERIC_LABELS: frozenset[str] = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
 
 
 def schema_order(labels: Iterable[str]) -> list[str]:
     """`labels` (each once) in the schema's order, then any others sorted."""
     found = set(labels)
     return [label for label in LABELS if label in found] + sorted(found - LABEL_SET)
+
+
 LABEL_BY_NAME: dict[str, LabelInfo] = {info.name: info for info in LABEL_INFO}
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from jinbiao.gold.schema import NUMERIC_LABELS
+
 from ..simplified import to_simplified
 from .numerals import chinese_numerals_ok, number_value, numeral_value
 from .patterns import (
@@ -32,7 +34,7 @@ from .patterns import (
 from .width import fold_width
 
 GRAMMAR_VERSION = "2"  # 2: lunar days, bare years, 三大-counts, Arabic counts never reduplicate
-LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
+LABELS = NUMERIC_LABELS
 # a higher priority wins between candidates of the same length
 PRIORITY = {"PERCENT": 8, "MONEY": 8, "QUANTITY": 7, "TIME": 6, "DATE": 5, "CARDINAL": 1}
 

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinbiao.gold import AnnotationSet, Document, JinbiaoError, Span
+from jinbiao.gold.schema import NAME_LABELS, NUMERIC_LABELS
 
 HELDOUT_DIR = Path(__file__).resolve().parent
 MANIFEST = HELDOUT_DIR / "MANIFEST.sha256"
-NUMERIC_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 # set name -> (file, the labels annotated exhaustively in it and scored on it)
 SETS: dict[str, tuple[str, frozenset[str]]] = {
     "numeric": ("numeric.jsonl", NUMERIC_LABELS),
