@@ -202,6 +202,10 @@ class Alignment:
     def n_docs(self) -> int:
         return len(self.doc_ids)
 
+    def n_units(self, units: str) -> int:
+        """How many resampling units ("document" or "paragraph") the corpus has."""
+        return self.n_docs if units == "document" else len(self.paragraphs()[1])
+
     def paragraphs(self) -> tuple[np.ndarray, list[tuple[str, int, int]]]:
         """Paragraph starts on the global axis, and (doc id, start, end) of each paragraph.
 

@@ -134,11 +134,6 @@ def precision_recall_f1(
     return float(p[column]), float(r[column]), float(f[column])
 
 
-def unit_count(alignment: Alignment, units: str) -> int:
-    """How many resampling units (documents or paragraphs) `alignment` has."""
-    return int(scheme_counts(alignment, "strict", units).shape[0])
-
-
 def select_labels(alignment: Alignment, counts: np.ndarray, labels: list[str] | None) -> np.ndarray:
     """Counts (..., all labels, 8) restricted to (and ordered as) `labels`; absent labels are zeros."""
     if labels is None:

@@ -19,7 +19,6 @@ from jinbiao.gold.atomic import atomic_directory
 from .alignment import Alignment, align
 from .inputs import SpansLike
 from .intervals import few_units_caution
-from .metrics import unit_count
 from .plots import plot_label_f1, plot_precision_recall, save_png
 from .report_html import html_report
 from .report_text import format_table, to_markdown
@@ -52,7 +51,7 @@ class Leaderboard:
         alignment = next(iter(self.alignments.values()), None)
         if alignment is None:
             return []
-        n_units = len(alignment.doc_ids) if self.units == "document" else unit_count(alignment, self.units)
+        n_units = alignment.n_units(self.units)
         found = [few_units_caution(n_units, self.units)]
         if self.method == "bootstrap":
             found.append(few_units_caution(n_units, self.units, test=True))
@@ -94,11 +93,13 @@ def leaderboard(
     rows, labels, overview = [], [], []
     for name, alignment in alignments.items():
         common = {"ci": True, "n_resamples": n_resamples, "seed": seed, "confidence": confidence, "units": units}
-        overall = score(alignment, scheme=scheme, **common).iloc[0].to_dict()
+        by_label = score(
+            alignment, scheme=scheme, by="label", **common
+        )  # one bootstrap: its micro avg is the overall row
+        overall = by_label[by_label["label"] == "micro avg"].iloc[0].drop("label").to_dict()
         overall["system"] = name
         rows.append(overall)
-        per_label = score(alignment, scheme=scheme, by="label", **common)
-        per_label = per_label[~per_label["label"].str.endswith(" avg")].copy()
+        per_label = by_label[~by_label["label"].str.endswith(" avg")].copy()
         per_label.insert(0, "system", name)
         labels.append(per_label)
         all_schemes = score(alignment, scheme="all")

@@ -14,7 +14,7 @@ import sys
 
 from jinbiao.gold.paths import DOCUMENTS_DIR
 
-from .common import write_output
+from .common import check_writable, write_output
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_benchmark_command(args: argparse.Namespace) -> int:
     from jinbiao.benchmark import run_benchmark
 
+    check_writable(args.output, args.plot)  # before minutes of work, not after
     run = run_benchmark(
         args.baselines,
         gold_dir=args.gold,
