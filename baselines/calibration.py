@@ -38,6 +38,8 @@ from typing import Any
 from jinbiao.gold import LABELS
 from jinbiao.gold.atomic import atomic_write_text
 
+from .msra import MSRA_GOLD_LABELS, MSRA_PREDICTION_LABELS
+
 CRF_SOURCE = "crf"
 NAMES_SOURCE = "names"
 RULES_SOURCE = "rules"
@@ -155,10 +157,6 @@ def fit(
     return Calibrator(coefficients, round(float(model.intercept_[0]), 6), summary)
 
 
-MSRA_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
-PREDICTION_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
-
-
 def seed_candidates(
     gold_dir: str | os.PathLike[str] | None = None, make: Callable[[], Any] | None = None
 ) -> list[Candidate]:
@@ -191,10 +189,10 @@ def development_candidates(
 
     found: list[Candidate] = []
     for number, (text, spans) in enumerate(sentences):
-        truth = {(s, e, MSRA_LABELS[kind]) for s, e, kind in spans if kind in MSRA_LABELS}
+        truth = {(s, e, MSRA_GOLD_LABELS[kind]) for s, e, kind in spans if kind in MSRA_GOLD_LABELS}
         for s, e, c in ensemble.candidates(Document(f"msra-dev-{number}", text)):
-            if c.label in PREDICTION_LABELS:
-                found.append(replace(c, correct=(s, e, PREDICTION_LABELS[c.label]) in truth))
+            if c.label in MSRA_PREDICTION_LABELS:
+                found.append(replace(c, correct=(s, e, MSRA_PREDICTION_LABELS[c.label]) in truth))
     return found
 
 
@@ -246,9 +244,11 @@ def standalone_candidates(
         for source, offsets in ((RULES_SOURCE, rules.offsets(view)), (JIEBA_SOURCE, jieba.extract_offsets(view))):
             found += [Candidate(source, label, None, False, e - s, (s, e, label) in truth) for s, e, label in offsets]
     for text, spans in sentences:
-        truth = {(s, e, MSRA_LABELS[kind]) for s, e, kind in spans if kind in MSRA_LABELS}
+        truth = {(s, e, MSRA_GOLD_LABELS[kind]) for s, e, kind in spans if kind in MSRA_GOLD_LABELS}
         for s, e, label in jieba.extract_offsets(Document("msra-dev", text).text):
-            found.append(Candidate(JIEBA_SOURCE, label, None, False, e - s, (s, e, PREDICTION_LABELS[label]) in truth))
+            found.append(
+                Candidate(JIEBA_SOURCE, label, None, False, e - s, (s, e, MSRA_PREDICTION_LABELS[label]) in truth)
+            )
     return found
 
 

