@@ -104,11 +104,11 @@ def read_brat(
 ) -> AnnotationSet:
     """A brat directory (or one document of it) as an annotation set over `documents`."""
     files = ann_files(path)
-    builder = AnnotationBuilder(
+    builder = AnnotationBuilder.for_file(
+        path,
         documents,
-        name=name or Path(path).stem,
         format="brat",
-        source=str(path),
+        name=name,
         offsets=offsets,
         labels=labels,
         flat=flat,

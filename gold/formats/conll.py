@@ -30,8 +30,8 @@ from ..errors import JinbiaoError
 from ..schema import LABEL_SET
 from .common import read_text_file, validation_error
 from .mapping import AnnotationBuilder
-from .tags import check_scheme, detect_scheme, is_tag
-from .tokens import Token, TokenSegment, add_segments, check_tag, document_sentences
+from .tags import check_scheme, is_tag
+from .tokens import Token, TokenSegment, annotations_from_segments, check_tag, document_sentences
 from .writing import spans_to_write
 
 DOCSTART = "-DOCSTART-"
@@ -133,20 +133,10 @@ def read_conll(
         )
     path = Path(path)
     segments = parse_conll(read_text_file(path), str(path))
-    builder = AnnotationBuilder(
-        documents,
-        name=name or path.stem,
-        format="conll",
-        source=str(path),
-        labels=labels,
-        flat=flat,
-        extra_documents=extra_documents,
+    builder = AnnotationBuilder.for_file(
+        path, documents, format="conll", name=name, labels=labels, flat=flat, extra_documents=extra_documents
     )
-    add_segments(builder, segments)
-    result = builder.finish()
-    tags = (token.tag for segment in segments for sentence in segment.sentences for token in sentence)
-    result.meta["scheme"] = detect_scheme(tags)
-    return result
+    return annotations_from_segments(builder, segments)
 
 
 def conll_text(

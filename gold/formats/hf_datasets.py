@@ -30,8 +30,8 @@ from ..schema import LABEL_SET, LABELS
 from .common import json_records, jsonl, validation_error
 from .mapping import AnnotationBuilder, record_doc_id
 from .reading import expect_dict, expect_list
-from .tags import check_scheme, detect_scheme, tag_names
-from .tokens import Token, TokenSegment, add_segments, check_tag, document_sentences
+from .tags import check_scheme, tag_names
+from .tokens import Token, TokenSegment, annotations_from_segments, check_tag, document_sentences
 from .writing import spans_to_write
 
 TAG_KEYS = ("ner_tags", "tags")
@@ -106,21 +106,10 @@ def read_hf_datasets(
             "read them with offsets='normalized'"
         )
     path = Path(path)
-    builder = AnnotationBuilder(
-        documents,
-        name=name or path.stem,
-        format="hf-datasets",
-        source=str(path),
-        labels=labels,
-        flat=flat,
-        extra_documents=extra_documents,
+    builder = AnnotationBuilder.for_file(
+        path, documents, format="hf-datasets", name=name, labels=labels, flat=flat, extra_documents=extra_documents
     )
-    segments = parse_datasets_records(json_records(path), builder, label_names)
-    add_segments(builder, segments)
-    result = builder.finish()
-    tags = (token.tag for segment in segments for sentence in segment.sentences for token in sentence)
-    result.meta["scheme"] = detect_scheme(tags)
-    return result
+    return annotations_from_segments(builder, parse_datasets_records(json_records(path), builder, label_names))
 
 
 def label_names_for(annotation_set: AnnotationSet, scheme: str = "bio") -> list[str]:

@@ -8,10 +8,12 @@ character survived normalization.
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..annotation_set import AnnotationSet, DocumentAnnotations
@@ -181,6 +183,21 @@ class AnnotationBuilder:
         self.where_seen: dict[str, str] = {}
         self.skipped: Counter[str] = Counter()
         self.records = 0
+
+    @classmethod
+    def for_file(
+        cls,
+        path: str | os.PathLike[str],
+        documents: Iterable[Document] | ReferenceDocuments,
+        *,
+        format: str,
+        name: str | None = None,
+        **options: Any,
+    ) -> AnnotationBuilder:
+        """The builder of a reader of the file (or directory) `path`: named after it unless `name`
+        is given, its records located in it; `options` are the reader's (offsets, labels, flat,
+        extra_documents)."""
+        return cls(documents, name=name or Path(path).stem, format=format, source=str(path), **options)
 
     # ------------------------------------------------------------------------------ documents
 

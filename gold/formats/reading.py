@@ -31,11 +31,11 @@ def read_json_format(
     """Every record of a JSON / JSONL file through `parse` (which yields `DocumentRecord`s) into
     an annotation set over `documents`."""
     path = Path(path)
-    builder = AnnotationBuilder(
+    builder = AnnotationBuilder.for_file(
+        path,
         documents,
-        name=name or path.stem,
         format=format,
-        source=str(path),
+        name=name,
         offsets=offsets,
         labels=labels,
         flat=flat,

@@ -59,11 +59,11 @@ def read_spacy_docbin(
         docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(Vocab()))
     except Exception as error:  # spaCy raises many kinds (msgpack, zlib, ValueError) on a file that is not a DocBin
         raise validation_error(f"not a spaCy DocBin file ({type(error).__name__})", file=str(path)) from None
-    builder = AnnotationBuilder(
+    builder = AnnotationBuilder.for_file(
+        path,
         documents,
-        name=name or path.stem,
         format="spacy",
-        source=str(path),
+        name=name,
         offsets=offsets,
         labels=labels,
         flat=flat,

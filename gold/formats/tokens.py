@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..annotation_set import AnnotationSet
 from ..document import Document
 from ..errors import ValidationError
 from ..span import Span
 from .common import validation_error
 from .mapping import AnnotationBuilder, strip_whitespace
-from .tags import decode_tags, encode_tags, split_tag
+from .tags import decode_tags, detect_scheme, encode_tags, split_tag
 
 PREFIX_INDEX = 8  # characters of a document used to find candidates when cutting a stream
 
@@ -165,6 +166,15 @@ def _cut_stream(segment: TokenSegment, builder: AnnotationBuilder) -> list[tuple
                 last_sentence = sentence_index
             sentences[-1].append(token)
         result.append((document, sentences))
+    return result
+
+
+def annotations_from_segments(builder: AnnotationBuilder, segments: Sequence[TokenSegment]) -> AnnotationSet:
+    """The annotation set of a token format's segments, with the tagging scheme its tags follow."""
+    add_segments(builder, segments)
+    result = builder.finish()
+    tags = (token.tag for segment in segments for sentence in segment.sentences for token in sentence)
+    result.meta["scheme"] = detect_scheme(tags)
     return result
 
 
